@@ -1,0 +1,20 @@
+/** @file integrid.h
+ *  @brief Umbrella header for libintegrid.
+ *
+ *  The public API is the set of functions declared in include/integrid/.
+ *
+ *  Ownership rule: the library never frees or retains memory it did not
+ *  allocate; every pointer it returns is either static or owned by the
+ *  object it came from, and each function's comment says which. */
+#ifndef INTEGRID_H
+#define INTEGRID_H
+
+#include "integrid/ig_ctx.h"
+#include "integrid/ig_export.h"
+#include "integrid/ig_grid.h"
+#include "integrid/ig_io.h"
+#include "integrid/ig_measure.h"
+#include "integrid/ig_status.h"
+#include "integrid/ig_version.h"
+
+#endif /* INTEGRID_H */

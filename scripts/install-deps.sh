@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages integrid needs to build, test and fuzz.
+# Idempotent: when every package is already installed it does nothing (no
+# apt-get update). Works as root (CI) and as a user with sudo.
+set -euo pipefail
+
+packages=(
+    build-essential   # gcc 12, make, libc headers
+    cmake             # >= 3.20 for presets (Debian 12: 3.25)
+    ninja-build       # the generator the presets use
+    pkg-config        # finds cmocka and libisal
+    zlib1g-dev        # gzip input
+    libisal-dev       # fast gzip inflate (optional at build time, used when present)
+    libcmocka-dev     # unit tests
+    clang             # fuzz preset (libFuzzer)
+    libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for clang 14
+    python3           # test helpers
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    status="$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)"
+    [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+    echo "install-deps: all ${#packages[@]} packages already installed"
+    exit 0
+fi
+
+if [[ $(id -u) -eq 0 ]]; then
+    as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+    as_root=(sudo)
+else
+    echo "install-deps: need root or sudo to install: ${missing[*]}" >&2
+    exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+    --no-install-recommends "${packages[@]}"

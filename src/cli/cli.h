@@ -1,0 +1,197 @@
+/* Shared declarations of the `integrid` command-line tool (src/cli).
+ *
+ * The CLI is a thin layer over the public API in include/integrid/: it parses
+ * options (opts.c), calls the library, and prints (out.c, progress.c). It
+ * never includes library internals. Unlike the library it may exit on out of
+ * memory (cli_xmalloc), because an atexit hook removes any half-written
+ * output file first. */
+#ifndef IG_CLI_H
+#define IG_CLI_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "integrid/integrid.h"
+
+/* Exit codes: the contract documented in docs/cli.md. */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_ERROR = 1, CLI_EXIT_USAGE = 2 };
+
+/* Command ids and entry points, generated from commands.def. */
+typedef enum cli_cmd_id {
+#define IG_CMD(name, usage, summary) CLI_CMD_##name,
+#include "cli/commands.def"
+#undef IG_CMD
+    CLI_CMD_COUNT
+} cli_cmd_id;
+
+#define IG_CMD(name, usage, summary) int cli_cmd_##name(int argc, char **argv);
+#include "cli/commands.def"
+#undef IG_CMD
+
+/* Name, usage and summary of command @p id (static strings). */
+const char *cli_cmd_name(cli_cmd_id id);
+const char *cli_cmd_usage(cli_cmd_id id);
+const char *cli_cmd_summary(cli_cmd_id id);
+
+/* ---- options (opts.c) --------------------------------------------------- */
+
+typedef enum cli_format {
+    CLI_FMT_DEFAULT = 0, /* table on a terminal, else csv (json for info) */
+    CLI_FMT_TABLE,
+    CLI_FMT_CSV,
+    CLI_FMT_JSON
+} cli_format;
+
+/* Everything a command line can say. Pointers point into argv or into
+ * strings owned by the struct (freed by cli_opts_free). */
+typedef struct cli_opts {
+    cli_cmd_id cmd;
+    const char *input; /* FILE argument; NULL when none was given */
+
+    /* read options, mapped onto ig_read_opts */
+    ig_read_opts read;
+    const char **groups;
+    size_t n_groups;
+    const char **keep;
+    size_t n_keep;
+
+    /* measure options */
+    const char **only;
+    size_t n_only;
+    ig_measure_params params;
+    int threads; /* 0: number of online CPUs */
+    int list;    /* measures --list */
+
+    /* output options */
+    cli_format format;
+    const char *output; /* -o FILE; NULL or "-" means standard output */
+    int quiet;
+    int no_progress;
+
+    char **owned; /* strings to free */
+    size_t n_owned;
+} cli_opts;
+
+/* Parse argv (argv[0] is the command name) for command @p cmd. Returns 1
+ * when the command should run; otherwise 0 with *exit_code set (help was
+ * printed: 0; a usage error was reported: 2). */
+int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
+                   int *exit_code);
+void cli_opts_free(cli_opts *o);
+/* Print the help of command @p cmd (its options come from the table). */
+void cli_print_cmd_help(cli_cmd_id cmd, FILE *fp);
+/* Number of threads to use: --threads, or the online CPUs. */
+int cli_threads(const cli_opts *o);
+
+/* ---- progress bar (progress.c) ----------------------------------------- */
+
+/* A progress bar on stderr, drawn only when stderr is a terminal, --no-
+ * progress was not given and the run has lasted over a second. The library
+ * may call the callback from worker threads, so drawing takes a lock. */
+typedef struct cli_progress {
+    int enabled;
+    int visible; /* a bar is on screen */
+    int bytes;   /* 1: done/total are bytes */
+    const char *label;
+    double t_start;
+    double t_last;
+    double delay_s;
+    pthread_mutex_t mu;
+} cli_progress;
+
+void cli_progress_init(cli_progress *p, int enabled);
+void cli_progress_phase(cli_progress *p, const char *label, int bytes);
+/* Erase the bar if one is shown (before printing anything on stderr). */
+void cli_progress_clear(cli_progress *p);
+void cli_progress_destroy(cli_progress *p);
+/* ig_progress_fn; ud is a cli_progress. Never cancels. */
+int cli_progress_cb(void *ud, uint64_t done, uint64_t total);
+
+/* ---- diagnostics and output (out.c) ------------------------------------- */
+
+/* What a command needs to report: its name, --quiet, the progress bar. */
+typedef struct cli_env {
+    const char *cmd;
+    int quiet;
+    int warnings; /* warnings printed so far */
+    cli_progress progress;
+} cli_env;
+
+void cli_env_init(cli_env *env, const char *cmd, const cli_opts *o);
+void cli_env_free(cli_env *env);
+/* Make a library context that logs through cli_log_cb. NULL on failure
+ * (reported). */
+ig_ctx *cli_make_ctx(cli_env *env, const cli_opts *o);
+
+/* `integrid: <cmd>: <message>` on stderr. */
+void cli_error(cli_env *env, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* `integrid: <cmd>: warning: <message>`, unless --quiet. */
+void cli_warn(cli_env *env, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* A usage error: the problem, then `try 'integrid <cmd> --help'`. */
+void cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* One line for a library error, located by ig_error_format(); @p path
+ * names the input when the library did not. */
+void cli_report(cli_env *env, ig_status st, const ig_error *err,
+                const char *path);
+/* ig_log_fn; ud is a cli_env. */
+void cli_log_cb(void *ud, ig_log_level level, const char *msg);
+
+/* Memory that the CLI cannot do without: exits with status 1 on failure. */
+void *cli_xmalloc(size_t n);
+void *cli_xrealloc(void *p, size_t n);
+char *cli_xstrdup(const char *s);
+
+/* An output destination: standard output, or a file written atomically
+ * (temporary file in the same directory, fsync, rename). */
+typedef struct cli_out {
+    FILE *fp;
+    char *path; /* target; NULL for standard output */
+    char *tmp;  /* temporary file while open */
+} cli_out;
+
+/* Open @p path ("-" or NULL: stdout). Reports and returns 0 on failure. */
+int cli_out_open(cli_env *env, cli_out *out, const char *path);
+/* Flush, fsync and rename into place. Reports and returns 0 on failure
+ * (the temporary file is then removed). */
+int cli_out_commit(cli_env *env, cli_out *out);
+/* Drop the output: remove the temporary file. Safe after commit. */
+void cli_out_abort(cli_out *out);
+/* 1 when the output goes to a terminal. */
+int cli_out_is_tty(const cli_out *out);
+
+/* CSV field, quoted per RFC 4180 when needed. */
+void cli_csv_str(FILE *fp, const char *s);
+/* JSON string with escapes; invalid UTF-8 becomes U+FFFD. */
+void cli_json_str(FILE *fp, const char *s);
+/* A number with 17 significant digits (round-trips a double). JSON: null
+ * for non-finite values; CSV: empty. */
+void cli_json_num(FILE *fp, double v);
+void cli_csv_num(FILE *fp, double v);
+/* A count of residents: integral values without decimals. */
+void cli_fmt_count(char *buf, size_t cap, double v);
+
+/* Neumaier-compensated sum of v[0..n). */
+double cli_sum(const double *v, size_t n);
+
+/* Levenshtein distance (for "did you mean"). */
+size_t cli_edit_distance(const char *a, const char *b);
+/* Display width of a UTF-8 string (code points). */
+size_t cli_utf8_width(const char *s);
+/* Print s padded with spaces to @p width columns (left or right aligned). */
+void cli_pad(FILE *fp, const char *s, size_t width, int right);
+
+#endif /* IG_CLI_H */

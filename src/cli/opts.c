@@ -1,0 +1,660 @@
+/* Command-line options for every subcommand, from one table.
+ *
+ * Each row of `opt_table` carries the long name, the value name, the help
+ * text and the set of commands that accept it; the getopt_long array and
+ * `integrid <cmd> --help` are both generated from it, so help and parsing
+ * cannot drift (h3's Arg table, parsed here with getopt_long as curl does).
+ * Values are checked with strtol/strtod and range checks; anything wrong is
+ * a usage error (exit 2) reported before any input is read. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+typedef enum opt_id {
+    OPT_HELP = 'h',
+    OPT_OUTPUT = 'o',
+    OPT_QUIET = 'q',
+    OPT_FORMAT_IN = 1000,
+    OPT_SEP,
+    OPT_DECIMAL_COMMA,
+    OPT_CELL_COL,
+    OPT_X,
+    OPT_Y,
+    OPT_ORIGIN,
+    OPT_CELL_SIZE,
+    OPT_CRS,
+    OPT_NA,
+    OPT_GROUPS,
+    OPT_GROUP,
+    OPT_TOTAL,
+    OPT_LONG,
+    OPT_BY,
+    OPT_WITHIN,
+    OPT_KEEP,
+    OPT_NA_AS_ZERO,
+    OPT_STRICT,
+    OPT_LIST,
+    OPT_ONLY,
+    OPT_SEED,
+    OPT_REPS,
+    OPT_ATKINSON_B,
+    OPT_THRESHOLDS,
+    OPT_THREADS,
+    OPT_FORMAT,
+    OPT_NO_PROGRESS
+} opt_id;
+
+typedef enum opt_section {
+    SEC_READ,
+    SEC_MEASURE,
+    SEC_OUTPUT,
+    SEC_GENERAL,
+    SEC_COUNT
+} opt_section;
+
+static const char *const section_title[SEC_COUNT] = {
+    "Read options", "Measure options", "Output options", "General options"};
+
+#define C_FORMATS (1u << CLI_CMD_formats)
+#define C_INFO (1u << CLI_CMD_info)
+#define C_MEASURES (1u << CLI_CMD_measures)
+#define C_VERSION (1u << CLI_CMD_version)
+#define C_HELP (1u << CLI_CMD_help)
+#define C_READ (C_INFO | C_MEASURES)
+#define C_ALL (C_FORMATS | C_INFO | C_MEASURES | C_VERSION | C_HELP)
+
+typedef struct opt_def {
+    const char *name; /* long name */
+    int id;           /* short option character, or an OPT_* above 255 */
+    const char *arg;  /* value name, NULL for a flag */
+    unsigned cmds;    /* commands that accept it */
+    opt_section section;
+    const char *help;
+} opt_def;
+
+/* Rows with the same name must have disjoint command sets. */
+static const opt_def opt_table[] = {
+    {"format-in", OPT_FORMAT_IN, "NAME", C_READ, SEC_READ,
+     "force a reader instead of detecting one (see 'integrid formats')"},
+    {"sep", OPT_SEP, "CHAR", C_READ, SEC_READ,
+     "field separator: ',' ';' or 'tab' (default: detect)"},
+    {"decimal-comma", OPT_DECIMAL_COMMA, NULL, C_READ, SEC_READ,
+     "numbers use a decimal comma (1,5); default: detect"},
+    {"cell-col", OPT_CELL_COL, "COL", C_READ, SEC_READ,
+     "column with cell codes (CRS3035RES1000mN...E..., 1kmN...E...)"},
+    {"x", OPT_X, "COL", C_READ, SEC_READ,
+     "column with x (easting) coordinates, metres"},
+    {"y", OPT_Y, "COL", C_READ, SEC_READ,
+     "column with y (northing) coordinates, metres"},
+    {"origin", OPT_ORIGIN, "ll|centre", C_READ, SEC_READ,
+     "x/y give the lower-left corner or the centre of a cell"},
+    {"cell-size", OPT_CELL_SIZE, "M", C_READ, SEC_READ,
+     "cell edge length in metres for x/y input (default: detect)"},
+    {"crs", OPT_CRS, "EPSG", C_READ, SEC_READ,
+     "CRS code of x/y input (default: 3035, ETRS89-LAEA)"},
+    {"na", OPT_NA, "LIST", C_READ, SEC_READ,
+     "values meaning 'not available', e.g. '-1,-9,-9999,.' (default: NA,-9999)"},
+    {"groups", OPT_GROUPS, "A,B,C", C_READ, SEC_READ,
+     "group columns (default: detect, e.g. Eurostat NAT,EU_OTH,OTH)"},
+    {"group", OPT_GROUP, "NAME=EXPR", C_READ, SEC_READ,
+     "a group from columns, e.g. FOREIGN=EU_OTH+OTH (repeatable)"},
+    {"total", OPT_TOTAL, "COL", C_READ, SEC_READ,
+     "population total column (default: the sum of the groups)"},
+    {"long", OPT_LONG, "UNIT,GROUP,COUNT", C_READ, SEC_READ,
+     "long format: one row per unit and group, no coordinates"},
+    {"by", OPT_BY, "COL", C_READ, SEC_READ,
+     "split into places by this column (one result block per value)"},
+    {"within", OPT_WITHIN, "COL", C_READ, SEC_READ,
+     "clusters for between/within decompositions (e.g. districts)"},
+    {"keep", OPT_KEEP, "COL,...", C_READ, SEC_READ,
+     "extra numeric columns to keep (e.g. LAND_SURFACE)"},
+    {"na-as-zero", OPT_NA_AS_ZERO, NULL, C_READ, SEC_READ,
+     "count 'not available' values as 0 instead of leaving cells out"},
+    {"strict", OPT_STRICT, NULL, C_READ, SEC_READ,
+     "a cell that appears twice is an error (default: rows are summed)"},
+
+    {"list", OPT_LIST, NULL, C_MEASURES, SEC_MEASURE,
+     "list the measures (name, family, range, citation) and exit"},
+    {"only", OPT_ONLY, "M1,M2,...", C_MEASURES, SEC_MEASURE,
+     "compute only these measures (default: all; see --list)"},
+    {"seed", OPT_SEED, "N", C_MEASURES, SEC_MEASURE,
+     "random seed for simulated measures (default: 1)"},
+    {"reps", OPT_REPS, "N", C_MEASURES, SEC_MEASURE,
+     "simulations for simulated measures (default: 500)"},
+    {"atkinson-b", OPT_ATKINSON_B, "X", C_MEASURES, SEC_MEASURE,
+     "Atkinson shape parameter, 0 < X < 1 (default: 0.5)"},
+    {"thresholds", OPT_THRESHOLDS, "N", C_MEASURES, SEC_MEASURE,
+     "thresholds of the concentration profile (default: 1000)"},
+    {"threads", OPT_THREADS, "N", C_READ, SEC_MEASURE,
+     "worker threads (default: the number of online CPUs)"},
+
+    {"format", OPT_FORMAT, "F", C_MEASURES | C_FORMATS, SEC_OUTPUT,
+     "table, csv or json (default: table on a terminal, else csv)"},
+    {"format", OPT_FORMAT, "F", C_INFO, SEC_OUTPUT,
+     "table or json (default: table)"},
+    {"output", OPT_OUTPUT, "FILE", C_READ | C_FORMATS, SEC_OUTPUT,
+     "write to FILE, atomically (default: standard output)"},
+    {"quiet", OPT_QUIET, NULL, C_READ, SEC_OUTPUT,
+     "no warnings on standard error"},
+    {"no-progress", OPT_NO_PROGRESS, NULL, C_READ, SEC_OUTPUT,
+     "no progress bar (it is shown only on a terminal, after 1 s)"},
+
+    {"help", OPT_HELP, NULL, C_ALL, SEC_GENERAL, "show this help and exit"},
+};
+
+#define N_OPTS (sizeof opt_table / sizeof opt_table[0])
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static void own(cli_opts *o, char *s)
+{
+    o->owned = cli_xrealloc(o->owned, (o->n_owned + 1) * sizeof *o->owned);
+    o->owned[o->n_owned++] = s;
+}
+
+static void push(const char ***list, size_t *n, const char *s)
+{
+    *list = cli_xrealloc((void *)*list, (*n + 1) * sizeof **list);
+    (*list)[(*n)++] = s;
+}
+
+/* Split a copy of @p arg at commas into @p list. Returns 0 (after a usage
+ * error) for an empty item. */
+static int split_list(cli_opts *o, const char *opt, const char *arg,
+                      const char ***list, size_t *n)
+{
+    char *copy = cli_xstrdup(arg);
+    own(o, copy);
+    char *p = copy;
+    for (;;) {
+        char *comma = strchr(p, ',');
+        if (comma) *comma = '\0';
+        if (*p == '\0') {
+            cli_usage_error(cli_cmd_name(o->cmd),
+                            "empty item in --%s '%s'", opt, arg);
+            return 0;
+        }
+        push(list, n, p);
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return 1;
+}
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || errno == ERANGE || v < min || v > max)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    const char *p = s;
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p == '-' || *p == '+') return 0;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(p, &end, 10);
+    if (end == p || *end != '\0' || errno == ERANGE) return 0;
+    *out = (uint64_t)v;
+    return 1;
+}
+
+static int parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v)) return 0;
+    *out = v;
+    return 1;
+}
+
+static const opt_def *find_def(int id, cli_cmd_id cmd)
+{
+    for (size_t i = 0; i < N_OPTS; i++)
+        if (opt_table[i].id == id && (opt_table[i].cmds & (1u << cmd)))
+            return &opt_table[i];
+    return NULL;
+}
+
+/* "did you mean" for an unknown long option */
+static const char *closest_option(const char *given, cli_cmd_id cmd)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; i < N_OPTS; i++) {
+        if (!(opt_table[i].cmds & (1u << cmd))) continue;
+        size_t d = cli_edit_distance(given, opt_table[i].name);
+        if (d < best_d) {
+            best_d = d;
+            best = opt_table[i].name;
+        }
+    }
+    size_t len = strlen(given);
+    return best_d <= (len < 6 ? 2 : len / 3) ? best : NULL;
+}
+
+static int bad_value(cli_opts *o, const char *opt, const char *arg,
+                     const char *expect)
+{
+    cli_usage_error(cli_cmd_name(o->cmd), "invalid value '%s' for --%s: %s",
+                    arg, opt, expect);
+    return 0;
+}
+
+/* ---- one option --------------------------------------------------------- */
+
+static int set_format(cli_opts *o, const char *arg)
+{
+    if (strcmp(arg, "table") == 0)
+        o->format = CLI_FMT_TABLE;
+    else if (strcmp(arg, "csv") == 0 && o->cmd != CLI_CMD_info)
+        o->format = CLI_FMT_CSV;
+    else if (strcmp(arg, "json") == 0)
+        o->format = CLI_FMT_JSON;
+    else
+        return bad_value(o, "format", arg,
+                         o->cmd == CLI_CMD_info ? "use table or json"
+                                                : "use table, csv or json");
+    return 1;
+}
+
+static int set_format_in(cli_opts *o, const char *arg)
+{
+    size_t n = ig_reader_count();
+    if (n == 0) { /* no registry to check against: let the library decide */
+        o->read.format = arg;
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ig_reader_info *r = ig_reader_get(i);
+        if (r && strcmp(r->name, arg) == 0) {
+            o->read.format = r->name;
+            return 1;
+        }
+    }
+    char names[512] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < n && len < sizeof names; i++) {
+        const ig_reader_info *r = ig_reader_get(i);
+        if (!r) continue;
+        int w = snprintf(names + len, sizeof names - len, "%s%s",
+                         len ? ", " : "", r->name);
+        if (w > 0) len += (size_t)w;
+    }
+    cli_usage_error(cli_cmd_name(o->cmd),
+                    "unknown input format '%s' for --format-in; known: %s",
+                    arg, names);
+    return 0;
+}
+
+static int set_sep(cli_opts *o, const char *arg)
+{
+    if (strcmp(arg, ",") == 0 || strcmp(arg, "comma") == 0)
+        o->read.delimiter = ',';
+    else if (strcmp(arg, ";") == 0 || strcmp(arg, "semicolon") == 0)
+        o->read.delimiter = ';';
+    else if (strcmp(arg, "tab") == 0 || strcmp(arg, "\t") == 0 ||
+             strcmp(arg, "\\t") == 0)
+        o->read.delimiter = '\t';
+    else
+        return bad_value(o, "sep", arg, "use ',' ';' or 'tab'");
+    return 1;
+}
+
+static int check_group_expr(cli_opts *o, const char *opt, const char *expr)
+{
+    ig_error err = {0};
+    ig_status st = ig_group_expr_check(expr, &err);
+    if (st == IG_OK || st == IG_ERR_DISABLED) {
+        if (st == IG_ERR_DISABLED && strchr(expr, '=') &&
+            (expr[0] == '=' || strchr(expr, '=')[1] == '\0')) {
+            cli_usage_error(cli_cmd_name(o->cmd),
+                            "invalid group '%s' for --%s: use NAME=EXPR",
+                            expr, opt);
+            return 0;
+        }
+        return 1;
+    }
+    char where[64] = "";
+    if (err.column > 0) snprintf(where, sizeof where, " at column %ld", err.column);
+    cli_usage_error(cli_cmd_name(o->cmd), "invalid group '%s' for --%s%s: %s",
+                    expr, opt, where, err.msg[0] ? err.msg : ig_strerror(st));
+    return 0;
+}
+
+static int handle(cli_opts *o, const opt_def *d, const char *arg)
+{
+    long v;
+    double x;
+    switch ((opt_id)d->id) {
+    case OPT_FORMAT_IN: return set_format_in(o, arg);
+    case OPT_SEP: return set_sep(o, arg);
+    case OPT_DECIMAL_COMMA: o->read.decimal_comma = 1; return 1;
+    case OPT_CELL_COL: o->read.cell_col = arg; return 1;
+    case OPT_X: o->read.x_col = arg; return 1;
+    case OPT_Y: o->read.y_col = arg; return 1;
+    case OPT_ORIGIN:
+        if (strcmp(arg, "ll") == 0 || strcmp(arg, "lower-left") == 0)
+            o->read.origin = IG_ORIGIN_LL;
+        else if (strcmp(arg, "centre") == 0 || strcmp(arg, "center") == 0)
+            o->read.origin = IG_ORIGIN_CENTRE;
+        else
+            return bad_value(o, d->name, arg, "use ll or centre");
+        return 1;
+    case OPT_CELL_SIZE:
+        if (!parse_long(arg, 1, INT32_MAX, &v))
+            return bad_value(o, d->name, arg,
+                             "expected a whole number of metres > 0");
+        o->read.cell_size_m = (int32_t)v;
+        return 1;
+    case OPT_CRS: {
+        const char *p = arg;
+        if (strncasecmp(p, "EPSG:", 5) == 0) p += 5;
+        if (!parse_long(p, 1, 999999, &v))
+            return bad_value(o, d->name, arg,
+                             "expected an EPSG code such as 3035");
+        o->read.epsg = (int32_t)v;
+        return 1;
+    }
+    case OPT_NA: o->read.na_values = arg; return 1;
+    case OPT_GROUPS: {
+        size_t first = o->n_groups;
+        if (!split_list(o, d->name, arg, &o->groups, &o->n_groups)) return 0;
+        for (size_t i = first; i < o->n_groups; i++)
+            if (!check_group_expr(o, d->name, o->groups[i])) return 0;
+        return 1;
+    }
+    case OPT_GROUP:
+        if (!strchr(arg, '='))
+            return bad_value(o, d->name, arg,
+                             "use NAME=EXPR, e.g. FOREIGN=EU_OTH+OTH");
+        if (!check_group_expr(o, d->name, arg)) return 0;
+        push(&o->groups, &o->n_groups, arg);
+        return 1;
+    case OPT_TOTAL: o->read.total_col = arg; return 1;
+    case OPT_LONG: {
+        const char *c1 = strchr(arg, ',');
+        const char *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+        if (!c1 || !c2 || strchr(c2 + 1, ',') || c1 == arg || c2 == c1 + 1 ||
+            c2[1] == '\0')
+            return bad_value(o, d->name, arg,
+                             "use UNIT_COL,GROUP_COL,COUNT_COL");
+        o->read.long_spec = arg;
+        return 1;
+    }
+    case OPT_BY: o->read.by_col = arg; return 1;
+    case OPT_WITHIN: o->read.within_col = arg; return 1;
+    case OPT_KEEP: return split_list(o, d->name, arg, &o->keep, &o->n_keep);
+    case OPT_NA_AS_ZERO: o->read.na_as_zero = 1; return 1;
+    case OPT_STRICT: o->read.strict = 1; return 1;
+    case OPT_LIST: o->list = 1; return 1;
+    case OPT_ONLY: return split_list(o, d->name, arg, &o->only, &o->n_only);
+    case OPT_SEED:
+        if (!parse_u64(arg, &o->params.seed))
+            return bad_value(o, d->name, arg,
+                             "expected a whole number from 0 to 2^64-1");
+        return 1;
+    case OPT_REPS:
+        if (!parse_long(arg, 1, 100000000, &v))
+            return bad_value(o, d->name, arg,
+                             "expected a whole number from 1 to 100000000");
+        o->params.reps = (int)v;
+        return 1;
+    case OPT_ATKINSON_B:
+        if (!parse_double(arg, &x) || !(x > 0.0 && x < 1.0))
+            return bad_value(o, d->name, arg,
+                             "expected a number between 0 and 1 (exclusive)");
+        o->params.atkinson_b = x;
+        return 1;
+    case OPT_THRESHOLDS:
+        if (!parse_long(arg, 2, 100000000, &v))
+            return bad_value(o, d->name, arg,
+                             "expected a whole number from 2 to 100000000");
+        o->params.n_thresholds = (int)v;
+        return 1;
+    case OPT_THREADS:
+        if (!parse_long(arg, 1, 1024, &v))
+            return bad_value(o, d->name, arg,
+                             "expected a whole number from 1 to 1024");
+        o->threads = (int)v;
+        return 1;
+    case OPT_FORMAT: return set_format(o, arg);
+    case OPT_OUTPUT: o->output = arg; return 1;
+    case OPT_QUIET: o->quiet = 1; return 1;
+    case OPT_NO_PROGRESS: o->no_progress = 1; return 1;
+    case OPT_HELP: return 1; /* handled by the caller */
+    }
+    return 1;
+}
+
+/* Checks across options, once all are known. */
+static int check_combination(cli_opts *o)
+{
+    const char *cmd = cli_cmd_name(o->cmd);
+    const ig_read_opts *r = &o->read;
+    if (!r->x_col != !r->y_col) {
+        cli_usage_error(cmd, "--x and --y go together");
+        return 0;
+    }
+    if (r->cell_col && r->x_col) {
+        cli_usage_error(cmd, "give either --cell-col or --x/--y, not both");
+        return 0;
+    }
+    if (r->long_spec && (r->cell_col || r->x_col)) {
+        cli_usage_error(cmd, "--long input has no coordinates; "
+                             "drop --cell-col/--x/--y");
+        return 0;
+    }
+    if (o->cmd == CLI_CMD_measures && o->list) {
+        if (o->input) {
+            cli_usage_error(cmd, "--list takes no FILE");
+            return 0;
+        }
+        if (o->format == CLI_FMT_DEFAULT && o->output) o->format = CLI_FMT_CSV;
+        return 1;
+    }
+    if (o->cmd == CLI_CMD_measures) {
+        for (size_t i = 0; i < o->n_only; i++) {
+            if (ig_measure_find(o->only[i])) continue;
+            /* the closest names, best first */
+            const char *best[3] = {NULL, NULL, NULL};
+            size_t bd[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
+            for (size_t m = 0; m < ig_measure_count(); m++) {
+                const ig_measure_info *mi = ig_measure_get(m);
+                if (!mi) continue;
+                size_t d = cli_edit_distance(o->only[i], mi->name);
+                if (strstr(mi->name, o->only[i])) d = d < 3 ? d : 3;
+                for (int k = 0; k < 3; k++) {
+                    if (d < bd[k]) {
+                        for (int j = 2; j > k; j--) {
+                            bd[j] = bd[j - 1];
+                            best[j] = best[j - 1];
+                        }
+                        bd[k] = d;
+                        best[k] = mi->name;
+                        break;
+                    }
+                }
+            }
+            char hint[256] = "";
+            size_t len = 0;
+            for (int k = 0; k < 3 && best[k]; k++) {
+                int w = snprintf(hint + len, sizeof hint - len, "%s%s",
+                                 k ? ", " : "", best[k]);
+                if (w > 0 && (size_t)w < sizeof hint - len) len += (size_t)w;
+            }
+            if (len)
+                cli_usage_error(cmd,
+                                "unknown measure '%s' in --only; closest: %s "
+                                "(all: 'integrid measures --list')",
+                                o->only[i], hint);
+            else
+                cli_usage_error(cmd, "unknown measure '%s' in --only",
+                                o->only[i]);
+            return 0;
+        }
+    }
+    if (o->cmd == CLI_CMD_info || o->cmd == CLI_CMD_measures) {
+        if (!o->input && isatty(STDIN_FILENO)) {
+            cli_usage_error(cmd, "no input FILE given (use '-' to read "
+                                 "standard input from a terminal)");
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
+                   int *exit_code)
+{
+    memset(o, 0, sizeof *o);
+    o->cmd = cmd;
+    ig_read_opts_init(&o->read);
+    ig_measure_params_init(&o->params);
+    const char *name = cli_cmd_name(cmd);
+
+    struct option lopts[N_OPTS + 1];
+    char shorts[2 * N_OPTS + 2];
+    size_t nl = 0, ns = 0;
+    shorts[ns++] = ':'; /* report a missing value as ':' */
+    for (size_t i = 0; i < N_OPTS; i++) {
+        const opt_def *d = &opt_table[i];
+        if (!(d->cmds & (1u << cmd))) continue;
+        lopts[nl].name = d->name;
+        lopts[nl].has_arg = d->arg ? required_argument : no_argument;
+        lopts[nl].flag = NULL;
+        lopts[nl].val = d->id;
+        nl++;
+        if (d->id < 256) {
+            shorts[ns++] = (char)d->id;
+            if (d->arg) shorts[ns++] = ':';
+        }
+    }
+    memset(&lopts[nl], 0, sizeof lopts[nl]);
+    shorts[ns] = '\0';
+
+    opterr = 0;
+    optind = 1;
+    int help = 0;
+    for (;;) {
+        int c = getopt_long(argc, argv, shorts, lopts, NULL);
+        if (c == -1) break;
+        if (c == '?' || c == ':') {
+            char given[128];
+            if (optopt && optopt < 256)
+                snprintf(given, sizeof given, "-%c", optopt);
+            else
+                snprintf(given, sizeof given, "%s", argv[optind - 1]);
+            if (c == ':') {
+                cli_usage_error(name, "option '%s' needs a value", given);
+            } else {
+                char *eq = strchr(given, '=');
+                if (eq) *eq = '\0';
+                const char *near = NULL;
+                if (strncmp(given, "--", 2) == 0)
+                    near = closest_option(given + 2, cmd);
+                if (near)
+                    cli_usage_error(name,
+                                    "unknown option '%s'; did you mean '--%s'?",
+                                    given, near);
+                else
+                    cli_usage_error(name, "unknown option '%s'", given);
+            }
+            *exit_code = CLI_EXIT_USAGE;
+            return 0;
+        }
+        const opt_def *d = find_def(c, cmd);
+        if (!d) continue;
+        if (c == OPT_HELP) help = 1;
+        if (!handle(o, d, optarg)) {
+            *exit_code = CLI_EXIT_USAGE;
+            return 0;
+        }
+    }
+    if (help) {
+        cli_print_cmd_help(cmd, stdout);
+        *exit_code = CLI_EXIT_OK;
+        return 0;
+    }
+    int max_pos = (cmd == CLI_CMD_info || cmd == CLI_CMD_measures) ? 1
+                  : cmd == CLI_CMD_help                           ? 1
+                                                                  : 0;
+    if (argc - optind > max_pos) {
+        cli_usage_error(name, "unexpected argument '%s'", argv[optind + max_pos]);
+        *exit_code = CLI_EXIT_USAGE;
+        return 0;
+    }
+    if (optind < argc) o->input = argv[optind];
+    o->read.groups = o->groups;
+    o->read.n_groups = o->n_groups;
+    o->read.keep = o->keep;
+    o->read.n_keep = o->n_keep;
+    if (!check_combination(o)) {
+        *exit_code = CLI_EXIT_USAGE;
+        return 0;
+    }
+    return 1;
+}
+
+void cli_opts_free(cli_opts *o)
+{
+    for (size_t i = 0; i < o->n_owned; i++) free(o->owned[i]);
+    free(o->owned);
+    free((void *)o->groups);
+    free((void *)o->keep);
+    free((void *)o->only);
+    memset(o, 0, sizeof *o);
+}
+
+int cli_threads(const cli_opts *o)
+{
+    if (o->threads > 0) return o->threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) return 1;
+    return n > 1024 ? 1024 : (int)n;
+}
+
+void cli_print_cmd_help(cli_cmd_id cmd, FILE *fp)
+{
+    const char *usage = cli_cmd_usage(cmd);
+    fprintf(fp, "Usage: integrid %s%s%s\n\n%s.\n", cli_cmd_name(cmd),
+            usage[0] ? " " : "", usage, cli_cmd_summary(cmd));
+    for (int s = 0; s < SEC_COUNT; s++) {
+        int shown = 0;
+        for (size_t i = 0; i < N_OPTS; i++) {
+            const opt_def *d = &opt_table[i];
+            if (!(d->cmds & (1u << cmd)) || (int)d->section != s) continue;
+            if (!shown) fprintf(fp, "\n%s:\n", section_title[s]);
+            shown = 1;
+            char left[64];
+            int w;
+            if (d->id < 256)
+                w = snprintf(left, sizeof left, "  -%c, --%s%s%s", d->id,
+                             d->name, d->arg ? " " : "", d->arg ? d->arg : "");
+            else
+                w = snprintf(left, sizeof left, "      --%s%s%s", d->name,
+                             d->arg ? " " : "", d->arg ? d->arg : "");
+            if (w >= 30)
+                fprintf(fp, "%s\n%30s%s\n", left, "", d->help);
+            else
+                fprintf(fp, "%-30s%s\n", left, d->help);
+        }
+    }
+    if (cmd == CLI_CMD_info || cmd == CLI_CMD_measures)
+        fputs("\nFILE may be gzip-compressed; '-' reads standard input.\n", fp);
+    fputs("Exit status: 0 success, 1 runtime error, 2 usage error.\n", fp);
+}

@@ -1,0 +1,3 @@
+target_sources(integrid_cli PRIVATE
+  src/cli/main.c
+)

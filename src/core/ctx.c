@@ -1,0 +1,140 @@
+/* Contexts and the allocation funnel. The default allocator is the C
+ * library's; a host may install a Lua-style realloc function, which tests use
+ * to fail the Nth allocation. Nothing here is global or mutable. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+
+static void *default_realloc(void *ud, void *p, size_t os, size_t ns)
+{
+    (void)ud;
+    (void)os;
+    if (ns == 0) {
+        free(p);
+        return NULL;
+    }
+    return realloc(p, ns);
+}
+
+static ig_realloc_fn fn_of(const ig_ctx *ctx, void **ud)
+{
+    if (ctx && ctx->realloc_fn) {
+        *ud = ctx->realloc_ud;
+        return ctx->realloc_fn;
+    }
+    *ud = NULL;
+    return default_realloc;
+}
+
+void *ig__alloc(ig_ctx *ctx, size_t n)
+{
+    void *ud;
+    ig_realloc_fn f = fn_of(ctx, &ud);
+    return f(ud, NULL, 0, n ? n : 1);
+}
+
+void *ig__calloc(ig_ctx *ctx, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size) return NULL;
+    size_t bytes = n * size;
+    void *p = ig__alloc(ctx, bytes);
+    if (p) memset(p, 0, bytes ? bytes : 1);
+    return p;
+}
+
+void *ig__realloc(ig_ctx *ctx, void *p, size_t old_n, size_t new_n)
+{
+    void *ud;
+    ig_realloc_fn f = fn_of(ctx, &ud);
+    return f(ud, p, p ? old_n : 0, new_n ? new_n : 1);
+}
+
+void ig__free(ig_ctx *ctx, void *p, size_t n)
+{
+    if (!p) return;
+    void *ud;
+    ig_realloc_fn f = fn_of(ctx, &ud);
+    (void)f(ud, p, n, 0);
+}
+
+char *ig__strndup(ig_ctx *ctx, const char *s, size_t n)
+{
+    char *d = ig__alloc(ctx, n + 1);
+    if (!d) return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *ig__strdup(ig_ctx *ctx, const char *s)
+{
+    return ig__strndup(ctx, s, strlen(s));
+}
+
+ig_status ig__grow(ig_ctx *ctx, void **p, size_t *cap, size_t need,
+                   size_t elem)
+{
+    if (need <= *cap) return IG_OK;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2 / elem) return IG_ERR_NOMEM;
+        nc *= 2;
+    }
+    void *np = ig__realloc(ctx, *p, *cap * elem, nc * elem);
+    if (!np) return IG_ERR_NOMEM;
+    *p = np;
+    *cap = nc;
+    return IG_OK;
+}
+
+void ig__log(ig_ctx *ctx, ig_log_level level, const char *fmt, ...)
+{
+    if (!ctx || !ctx->log_fn) return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    ctx->log_fn(ctx->log_ud, level, buf);
+}
+
+int ig__threads(const ig_ctx *ctx)
+{
+    return (ctx && ctx->n_threads > 1) ? ctx->n_threads : 1;
+}
+
+int ig_ctx_threads(const ig_ctx *ctx)
+{
+    return ig__threads(ctx);
+}
+
+ig_status ig_ctx_create(const ig_ctx_opts *opts, ig_ctx **out)
+{
+    if (!out) return IG_ERR_DOMAIN;
+    ig_ctx tmp = {0};
+    if (opts) {
+        tmp.realloc_fn = opts->realloc_fn;
+        tmp.realloc_ud = opts->realloc_ud;
+        tmp.log_fn = opts->log_fn;
+        tmp.log_ud = opts->log_ud;
+        tmp.n_threads = opts->n_threads > 1 ? opts->n_threads : 1;
+        if (tmp.n_threads > 256) tmp.n_threads = 256;
+    } else {
+        tmp.n_threads = 1;
+    }
+    ig_ctx *ctx = ig__alloc(&tmp, sizeof *ctx);
+    if (!ctx) return IG_ERR_NOMEM;
+    *ctx = tmp;
+    *out = ctx;
+    return IG_OK;
+}
+
+void ig_ctx_destroy(ig_ctx *ctx)
+{
+    if (!ctx) return;
+    ig_ctx tmp = *ctx;
+    ig__free(&tmp, ctx, sizeof *ctx);
+}

@@ -1,0 +1,2 @@
+/* IG_PLACEHOLDER: replaced by the real generator. */
+#include "core/rng.h"

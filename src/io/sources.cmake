@@ -1,0 +1,3 @@
+target_sources(integrid_lib PRIVATE
+  src/io/io_placeholder.c
+)

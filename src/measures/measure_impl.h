@@ -1,0 +1,70 @@
+/* Internal interface between the measure registry (registry.c) and the
+ * measure implementations (single/<id>.c, multi/<id>.c).
+ *
+ * The dispatcher validates the input before calling a measure: n >= 1,
+ * every count finite and >= 0, and for single-group measures t[i] >= x[i].
+ * Measures may assume that. Units with t[i] == 0 are present and must be
+ * treated as weight zero (skip them where a share x/t would be 0/0).
+ * X and T are compensated sums. A measure returns IG_OK and sets *value, or
+ * IG_ERR_NUMERIC (message through ig__error_set(in->err, ...)) when its value
+ * is undefined for the data; its docs page lists those cases. */
+#ifndef IG_MEASURE_IMPL_H
+#define IG_MEASURE_IMPL_H
+
+#include <stddef.h>
+
+#include "core/core.h"
+#include "core/ksum.h"
+#include "integrid/ig_measure.h"
+
+typedef struct ig__min {
+    ig_ctx *ctx;       /* scratch memory from here (ig__alloc/ig__free) */
+    size_t n;          /* units */
+    size_t n_groups;   /* groups in counts */
+    const double *const *counts; /* counts[g][i] */
+    const double *t;   /* per-unit population: single-group measures get the
+                          total (given, or the sum of the groups); multigroup
+                          measures always get the sum of the groups */
+    double T;          /* sum of t */
+    /* single-group measures only: */
+    size_t group;      /* index of the group */
+    const double *x;   /* counts[group] */
+    double X;          /* sum of x */
+    /* multigroup measures only: */
+    const double *gsum; /* per-group sums, n_groups values */
+    const ig_measure_params *p;
+    ig_error *err;
+} ig__min;
+
+#define IG_MEASURE(id, fam, flags, rmin, rmax, rtext, params, summary, cite) \
+    ig_status ig__m_##id(const ig__min *in, double *value);
+#include "measures/measures.def"
+#undef IG_MEASURE
+
+/* The implementation of registry entry `index`. */
+typedef ig_status (*ig__measure_fn)(const ig__min *in, double *value);
+ig__measure_fn ig__measure_impl(size_t index);
+/* Call measure m on a prepared input with the shared rules applied (no
+ * population -> IG_ERR_NUMERIC; non-finite results are errors). */
+ig_status ig__measure_call(const ig_measure_info *m, const ig__min *in,
+                           double *value);
+
+/* Helpers shared by measures (measures/util.c). */
+/* Sort a[0..n) ascending (doubles, no NaN). */
+void ig__sort_doubles(double *a, size_t n);
+/* Sort idx[0..n) so that key[idx[...]] is ascending; stable. Returns
+ * IG_ERR_NOMEM on failure. */
+ig_status ig__argsort(ig_ctx *ctx, const double *key, size_t *idx, size_t n);
+/* Exact Gini-type sum S = sum_i sum_j w_i w_j |v_i - v_j| in O(n log n)
+ * (pairs counted twice). Units with w == 0 are ignored. */
+ig_status ig__pairwise_absdiff(ig_ctx *ctx, const double *v, const double *w,
+                               size_t n, double *out);
+
+
+/* Between/within decomposition of M (which = 0) or H (which = 1) for a
+ * clustering of the units (measures/multi/decompose.c). `in` is prepared as
+ * for a multigroup measure. */
+ig_status ig__decompose(const ig__min *in, const uint32_t *cluster,
+                        size_t n_clusters, int which, ig_decomposition *out);
+
+#endif /* IG_MEASURE_IMPL_H */

@@ -1,0 +1,441 @@
+/* Running measures over every place of a grid.
+ *
+ * Phase 1 builds one view per place (parallel over places): pointers into
+ * the grid when no cell must be left out, else compacted copies without the
+ * cells where a group in use is not available. Populations and group totals
+ * are compensated sums, computed once per view. Phase 2 runs one task per
+ * (place, measure, group) in parallel; every task writes only its own
+ * preassigned result rows, so the output is identical for any thread count.
+ * The progress callback may be called from worker threads, one call at a
+ * time. */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "measures/measure_impl.h"
+
+typedef struct view {
+    size_t n;
+    const double **counts; /* n_groups pointers */
+    const double *t_single; /* grid totals */
+    const double *t_multi;  /* sum of groups */
+    const uint32_t *within;
+    double T_single, T_multi;
+    double *X;      /* per group */
+    double **owned; /* compacted arrays to free, or NULL */
+    size_t n_owned;
+} view;
+
+typedef struct task {
+    uint32_t place;
+    uint32_t measure; /* registry index */
+    int32_t group;    /* -1 multigroup */
+    uint32_t row;     /* first output row */
+    uint32_t n_rows;  /* 1, or 3 with decomposition */
+} task;
+
+struct ig_results {
+    ig_ctx *ctx;
+    ig_result_row *rows;
+    size_t n_rows;
+    ig_place_summary *places;
+    size_t n_places;
+};
+
+typedef struct run_state {
+    ig_ctx *ctx;
+    const ig_grid *grid;
+    const ig_run_opts *opts;
+    view *views;
+    task *tasks;
+    size_t n_tasks;
+    ig_results *res;
+    atomic_size_t done;
+    pthread_mutex_t mu;
+    ig_progress_fn progress;
+    void *progress_ud;
+    atomic_int cancelled;
+} run_state;
+
+void ig_run_opts_init(ig_run_opts *o)
+{
+    if (!o) return;
+    memset(o, 0, sizeof *o);
+    ig_measure_params_init(&o->params);
+}
+
+static void free_view(ig_ctx *ctx, view *v, size_t ng)
+{
+    if (v->owned)
+        for (size_t k = 0; k < v->n_owned; k++)
+            ig__free(ctx, v->owned[k], (v->n ? v->n : 1) * sizeof(double));
+    ig__free(ctx, v->owned, v->n_owned * sizeof *v->owned);
+    ig__free(ctx, (void *)v->counts, ng * sizeof *v->counts);
+    ig__free(ctx, v->X, ng * sizeof *v->X);
+}
+
+static double *own_array(ig_ctx *ctx, view *v)
+{
+    double *a = ig__calloc(ctx, v->n ? v->n : 1, sizeof *a);
+    if (a) v->owned[v->n_owned++] = a;
+    return a;
+}
+
+/* Build the view of place p. */
+static ig_status build_view(void *ud, size_t p)
+{
+    run_state *s = ud;
+    ig_ctx *ctx = s->ctx;
+    const ig_grid *g = s->grid;
+    size_t ng = ig_grid_ngroups(g);
+    view *v = &s->views[p];
+    ig_place_summary *ps = &s->res->places[p];
+    size_t first, count;
+    ig_grid_place_range(g, p, &first, &count);
+    const uint8_t *na_any = s->opts->na_as_zero ? NULL : ig_grid_na_any(g);
+    const double *tot = ig_grid_totals(g) + first;
+    ps->name = ig_grid_place_name(g, p);
+
+    size_t used = count;
+    ig_ksum excl;
+    ig_ksum_init(&excl);
+    if (na_any) {
+        used = 0;
+        for (size_t i = 0; i < count; i++) {
+            if (na_any[first + i])
+                ig_ksum_add(&excl, tot[i]);
+            else
+                used++;
+        }
+    }
+    ps->cells_used = used;
+    ps->cells_excluded = count - used;
+    ps->residents_excluded = ig_ksum_value(&excl);
+    v->n = used;
+    v->counts = ig__calloc(ctx, ng, sizeof *v->counts);
+    v->X = ig__calloc(ctx, ng, sizeof *v->X);
+    v->owned = ig__calloc(ctx, ng + 3, sizeof *v->owned);
+    if (!v->counts || !v->X || !v->owned) return IG_ERR_NOMEM;
+    const uint32_t *within = ig_grid_within(g);
+
+    if (used == count) {
+        for (size_t k = 0; k < ng; k++) v->counts[k] = ig_grid_counts(g, k) + first;
+        v->t_single = tot;
+        v->within = within ? within + first : NULL;
+    } else {
+        for (size_t k = 0; k < ng; k++) {
+            double *a = own_array(ctx, v);
+            if (!a) return IG_ERR_NOMEM;
+            const double *src = ig_grid_counts(g, k) + first;
+            size_t j = 0;
+            for (size_t i = 0; i < count; i++)
+                if (!na_any[first + i]) a[j++] = src[i];
+            v->counts[k] = a;
+        }
+        double *t = own_array(ctx, v);
+        if (!t) return IG_ERR_NOMEM;
+        size_t j = 0;
+        for (size_t i = 0; i < count; i++)
+            if (!na_any[first + i]) t[j++] = tot[i];
+        v->t_single = t;
+        if (within) {
+            /* within ids stored as doubles would lose nothing below 2^53,
+             * but keep them exact in their own array. */
+            uint32_t *w = ig__calloc(ctx, used ? used : 1, sizeof(double));
+            if (!w) return IG_ERR_NOMEM;
+            v->owned[v->n_owned++] = (double *)(void *)w;
+            j = 0;
+            for (size_t i = 0; i < count; i++)
+                if (!na_any[first + i]) w[j++] = within[first + i];
+            v->within = w;
+        }
+    }
+    if (ig_grid_has_total(g)) {
+        double *t = own_array(ctx, v);
+        if (!t) return IG_ERR_NOMEM;
+        for (size_t i = 0; i < used; i++) {
+            ig_ksum k;
+            ig_ksum_init(&k);
+            for (size_t gg = 0; gg < ng; gg++) ig_ksum_add(&k, v->counts[gg][i]);
+            t[i] = ig_ksum_value(&k);
+        }
+        v->t_multi = t;
+    } else {
+        v->t_multi = v->t_single;
+    }
+    v->T_single = ig_ksum_array(v->t_single, used);
+    v->T_multi = ig_ksum_array(v->t_multi, used);
+    for (size_t k = 0; k < ng; k++) v->X[k] = ig_ksum_array(v->counts[k], used);
+    ps->residents_used = v->T_single;
+    return IG_OK;
+}
+
+static ig_status set_row_error(run_state *s, ig_result_row *r,
+                               const ig_error *e, ig_status st)
+{
+    r->status = st;
+    r->value = (double)NAN;
+    const char *msg = e->msg[0] ? e->msg : ig_strerror(st);
+    r->message = ig__strdup(s->ctx, msg);
+    return r->message ? IG_OK : IG_ERR_NOMEM;
+}
+
+static ig_status run_task(void *ud, size_t ti)
+{
+    run_state *s = ud;
+    if (atomic_load(&s->cancelled)) return IG_ERR_CANCELLED;
+    const task *t = &s->tasks[ti];
+    const view *v = &s->views[t->place];
+    const ig_measure_info *m = ig_measure_get(t->measure);
+    ig_result_row *rows = s->res->rows + t->row;
+    size_t ng = ig_grid_ngroups(s->grid);
+    ig__min in;
+    memset(&in, 0, sizeof in);
+    ig_error e;
+    memset(&e, 0, sizeof e);
+    in.ctx = s->ctx;
+    in.n = v->n;
+    in.n_groups = ng;
+    in.counts = v->counts;
+    in.p = &s->opts->params;
+    in.err = &e;
+    if (t->group >= 0) {
+        in.t = v->t_single;
+        in.T = v->T_single;
+        in.group = (size_t)t->group;
+        in.x = v->counts[t->group];
+        in.X = v->X[t->group];
+    } else {
+        in.t = v->t_multi;
+        in.T = v->T_multi;
+        in.gsum = v->X;
+    }
+    double value = (double)NAN;
+    ig_status st = ig__measure_call(m, &in, &value);
+    if (st == IG_ERR_NOMEM || st == IG_ERR_CANCELLED) return st;
+    if (st == IG_OK) {
+        rows[0].value = value;
+        rows[0].status = IG_OK;
+    } else if (set_row_error(s, &rows[0], &e, st) != IG_OK) {
+        return IG_ERR_NOMEM;
+    }
+    if (t->n_rows == 3) {
+        ig_decomposition d;
+        memset(&e, 0, sizeof e);
+        st = in.T > 0.0 ? ig__decompose(&in, v->within,
+                                        ig_grid_nwithin(s->grid),
+                                        strcmp(m->name, "mutual_information") ==
+                                                0
+                                            ? 0
+                                            : 1,
+                                        &d)
+                        : ig__error_set(&e, IG_ERR_NUMERIC, 0, 0,
+                                        "%s: undefined: no residents",
+                                        m->name);
+        if (st == IG_ERR_NOMEM) return st;
+        for (int k = 1; k <= 2; k++) {
+            if (st == IG_OK) {
+                rows[k].value = k == 1 ? d.between : d.within;
+                rows[k].status = IG_OK;
+            } else if (set_row_error(s, &rows[k], &e, st) != IG_OK) {
+                return IG_ERR_NOMEM;
+            }
+        }
+    }
+    size_t done = atomic_fetch_add(&s->done, 1) + 1;
+    if (s->progress) {
+        pthread_mutex_lock(&s->mu);
+        int stop = s->progress(s->progress_ud, done, s->n_tasks);
+        pthread_mutex_unlock(&s->mu);
+        if (stop) {
+            atomic_store(&s->cancelled, 1);
+            return IG_ERR_CANCELLED;
+        }
+    }
+    return IG_OK;
+}
+
+void ig_results_destroy(ig_results *r)
+{
+    if (!r) return;
+    ig_ctx *ctx = r->ctx;
+    for (size_t i = 0; i < r->n_rows; i++)
+        if (r->rows[i].message)
+            ig__free(ctx, (char *)(uintptr_t)r->rows[i].message,
+                     strlen(r->rows[i].message) + 1);
+    ig__free(ctx, r->rows, r->n_rows * sizeof *r->rows);
+    ig__free(ctx, r->places, r->n_places * sizeof *r->places);
+    ig__free(ctx, r, sizeof *r);
+}
+
+size_t ig_results_nrows(const ig_results *r) { return r ? r->n_rows : 0; }
+
+const ig_result_row *ig_results_row(const ig_results *r, size_t i)
+{
+    return (r && i < r->n_rows) ? &r->rows[i] : NULL;
+}
+
+size_t ig_results_nplaces(const ig_results *r) { return r ? r->n_places : 0; }
+
+const ig_place_summary *ig_results_place(const ig_results *r, size_t p)
+{
+    return (r && p < r->n_places) ? &r->places[p] : NULL;
+}
+
+ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
+                          const ig_run_opts *opts, ig_results **out,
+                          ig_error *err)
+{
+    if (!grid || !out)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "measures: grid and out are required");
+    ig_run_opts defaults;
+    if (!opts) {
+        ig_run_opts_init(&defaults);
+        opts = &defaults;
+    }
+    size_t nm_all = ig_measure_count();
+    unsigned char sel[256] = {0};
+    if (opts->n_measures && opts->measures) {
+        for (size_t i = 0; i < opts->n_measures; i++) {
+            const ig_measure_info *m = ig_measure_find(opts->measures[i]);
+            if (!m)
+                return ig__error_set(err, IG_ERR_NOT_FOUND, 0, 0,
+                                     "unknown measure '%s'; see 'integrid "
+                                     "measures --list'",
+                                     opts->measures[i]);
+            sel[ig_measure_index(m)] = 1;
+        }
+    } else {
+        memset(sel, 1, nm_all);
+    }
+    /* Check parameters once, for the selected measures only. */
+    for (size_t mi = 0; mi < nm_all; mi++) {
+        if (!sel[mi]) continue;
+        const ig_measure_info *m = ig_measure_get(mi);
+        const ig_measure_params *p = &opts->params;
+        if ((m->flags & IG_MF_SIMULATED) && p->reps < 1)
+            return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                                 "%s: reps must be at least 1 (got %d)",
+                                 m->name, p->reps);
+        if (strcmp(m->name, "atkinson") == 0 &&
+            !(p->atkinson_b > 0.0 && p->atkinson_b < 1.0))
+            return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                                 "atkinson: b must be between 0 and 1 "
+                                 "exclusive (got %g)",
+                                 p->atkinson_b);
+        if (strcmp(m->name, "concentration_profile") == 0 &&
+            (p->n_thresholds < 2 || p->n_thresholds > 100000000))
+            return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                                 "concentration_profile: thresholds must be "
+                                 "between 2 and 1e8 (got %d)",
+                                 p->n_thresholds);
+    }
+    int decompose = opts->decompose && ig_grid_nwithin(grid) > 0;
+    if (opts->decompose && !decompose)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "decomposition needs a within-grouping: read "
+                             "the grid with --within COL");
+
+    size_t np = ig_grid_nplaces(grid), ng = ig_grid_ngroups(grid);
+    size_t per_place_tasks = 0, per_place_rows = 0;
+    for (size_t mi = 0; mi < nm_all; mi++) {
+        if (!sel[mi]) continue;
+        const ig_measure_info *m = ig_measure_get(mi);
+        if (m->family == IG_FAM_SINGLE) {
+            per_place_tasks += ng;
+            per_place_rows += ng;
+        } else {
+            per_place_tasks += 1;
+            per_place_rows += (decompose && (m->flags & IG_MF_DECOMPOSABLE)) ? 3 : 1;
+        }
+    }
+    if (np && per_place_rows > UINT32_MAX / np)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "too many result rows (%zu places)", np);
+
+    ig_status st = IG_OK;
+    run_state s;
+    memset(&s, 0, sizeof s);
+    s.ctx = ctx;
+    s.grid = grid;
+    s.opts = opts;
+    s.progress = opts->progress;
+    s.progress_ud = opts->progress_ud;
+    atomic_init(&s.done, 0);
+    atomic_init(&s.cancelled, 0);
+    if (pthread_mutex_init(&s.mu, NULL) != 0)
+        return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of resources");
+    s.n_tasks = np * per_place_tasks;
+    ig_results *res = ig__calloc(ctx, 1, sizeof *res);
+    if (!res) goto nomem;
+    res->ctx = ctx;
+    res->n_places = np;
+    res->n_rows = np * per_place_rows;
+    res->places = ig__calloc(ctx, np ? np : 1, sizeof *res->places);
+    res->rows = ig__calloc(ctx, res->n_rows ? res->n_rows : 1, sizeof *res->rows);
+    s.res = res;
+    s.views = ig__calloc(ctx, np ? np : 1, sizeof *s.views);
+    s.tasks = ig__calloc(ctx, s.n_tasks ? s.n_tasks : 1, sizeof *s.tasks);
+    if (!res->places || !res->rows || !s.views || !s.tasks) goto nomem;
+
+    /* Lay out tasks and rows in output order. */
+    {
+        size_t ti = 0, ri = 0;
+        for (size_t p = 0; p < np; p++) {
+            for (size_t mi = 0; mi < nm_all; mi++) {
+                if (!sel[mi]) continue;
+                const ig_measure_info *m = ig_measure_get(mi);
+                size_t ngr = m->family == IG_FAM_SINGLE ? ng : 1;
+                for (size_t k = 0; k < ngr; k++) {
+                    task *t = &s.tasks[ti++];
+                    t->place = (uint32_t)p;
+                    t->measure = (uint32_t)mi;
+                    t->group = m->family == IG_FAM_SINGLE ? (int32_t)k : -1;
+                    t->row = (uint32_t)ri;
+                    t->n_rows = (m->family == IG_FAM_MULTI && decompose &&
+                                 (m->flags & IG_MF_DECOMPOSABLE))
+                                    ? 3
+                                    : 1;
+                    for (uint32_t c = 0; c < t->n_rows; c++) {
+                        ig_result_row *r = &res->rows[ri++];
+                        r->place = p;
+                        r->measure = m;
+                        r->group = t->group;
+                        r->component = (ig_component)c;
+                        r->value = (double)NAN;
+                        r->status = IG_ERR_CANCELLED;
+                    }
+                }
+            }
+        }
+    }
+
+    st = ig__parallel_for(ctx, np, build_view, &s);
+    if (st != IG_OK) goto fail;
+    st = ig__parallel_for(ctx, s.n_tasks, run_task, &s);
+    if (st != IG_OK) goto fail;
+    *out = res;
+    res = NULL;
+    goto out;
+
+nomem:
+    st = IG_ERR_NOMEM;
+fail:
+    if (st == IG_ERR_NOMEM)
+        ig__error_set(err, st, 0, 0, "out of memory");
+    else if (st == IG_ERR_CANCELLED)
+        ig__error_set(err, st, 0, 0, "cancelled");
+    else
+        ig__error_set(err, st, 0, 0, "measures: %s", ig_strerror(st));
+out:
+    if (s.views)
+        for (size_t p = 0; p < np; p++) free_view(ctx, &s.views[p], ng);
+    ig__free(ctx, s.views, np * sizeof *s.views);
+    ig__free(ctx, s.tasks, s.n_tasks * sizeof *s.tasks);
+    ig_results_destroy(res);
+    pthread_mutex_destroy(&s.mu);
+    return st;
+}

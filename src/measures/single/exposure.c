@@ -1,0 +1,9 @@
+/* IG_PLACEHOLDER: replaced by the real implementation. */
+#include "measures/measure_impl.h"
+
+ig_status ig__m_exposure(const ig__min *in, double *value)
+{
+    (void)value;
+    return ig__error_set(in->err, IG_ERR_DISABLED, 0, 0, "exposure: not implemented yet");
+}
+
