@@ -148,8 +148,9 @@ int main(int argc, char **argv)
         total += got;
     }
     if (total == 0) {
-        fprintf(stderr, "standalone: no inputs found (an empty corpus tests "
-                        "nothing; add seeds)\n");
+        fprintf(stderr,
+                "standalone: no inputs found (an empty corpus tests "
+                "nothing; add seeds)\n");
         return 1;
     }
     printf("replayed %ld input(s) without a crash\n", total);

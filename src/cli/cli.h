@@ -85,6 +85,10 @@ void cli_print_cmd_help(cli_cmd_id cmd, FILE *fp);
 /* Number of threads to use: --threads, or the online CPUs. */
 int cli_threads(const cli_opts *o);
 
+/* Read the input grid (input.c); NULL after reporting an error. */
+struct cli_env;
+ig_grid *cli_read_grid(struct cli_env *env, ig_ctx *ctx, cli_opts *o);
+
 /* ---- progress bar (progress.c) ----------------------------------------- */
 
 /* A progress bar on stderr, drawn only when stderr is a terminal, --no-

@@ -1,8 +1,145 @@
-/* IG_PLACEHOLDER: replaced by the real CLI. */
+/* `integrid`: dispatch to a subcommand.
+ *
+ * The command table comes from commands.def (h3's SUBCOMMAND list): the same
+ * list gives dispatch, `integrid --help` and the per-command usage lines, so
+ * a new command is one line there plus its cmd_<name>.c. `help` and
+ * `version` are small enough to live here. Exit codes: 0 success, 1 runtime
+ * error, 2 usage error. */
 #include <stdio.h>
+#include <string.h>
 
-int main(void)
+#include "cli/cli.h"
+
+typedef struct cli_cmd {
+    const char *name;
+    const char *usage;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} cli_cmd;
+
+static const cli_cmd commands[CLI_CMD_COUNT] = {
+#define IG_CMD(name, usage, summary) {#name, usage, summary, cli_cmd_##name},
+#include "cli/commands.def"
+#undef IG_CMD
+};
+
+const char *cli_cmd_name(cli_cmd_id id)
 {
-    fputs("integrid: not built yet\n", stderr);
-    return 1;
+    return commands[id].name;
+}
+
+const char *cli_cmd_usage(cli_cmd_id id)
+{
+    return commands[id].usage;
+}
+
+const char *cli_cmd_summary(cli_cmd_id id)
+{
+    return commands[id].summary;
+}
+
+static void print_main_help(FILE *fp)
+{
+    fputs("Usage: integrid <command> [options] [FILE | -]\n"
+          "\n"
+          "Segregation, concentration and diversity measures on census "
+          "population grids.\n"
+          "\n"
+          "Commands:\n",
+          fp);
+    for (int i = 0; i < CLI_CMD_COUNT; i++)
+        fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n"
+          "Options:\n"
+          "  -h, --help      show this help and exit\n"
+          "      --version   print the version and exit\n"
+          "\n"
+          "Run 'integrid help <command>' for the options of a command.\n"
+          "Example: integrid measures grid.csv --by CITY --format table\n"
+          "Exit status: 0 success, 1 runtime error, 2 usage error.\n",
+          fp);
+}
+
+static int find_command(const char *name)
+{
+    for (int i = 0; i < CLI_CMD_COUNT; i++)
+        if (strcmp(commands[i].name, name) == 0) return i;
+    return -1;
+}
+
+static void unknown_command(const char *name)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (int i = 0; i < CLI_CMD_COUNT; i++) {
+        size_t d = cli_edit_distance(name, commands[i].name);
+        if (d < best_d) {
+            best_d = d;
+            best = commands[i].name;
+        }
+    }
+    if (best && best_d <= 2)
+        cli_usage_error(NULL, "unknown command '%s'; did you mean '%s'?", name,
+                        best);
+    else
+        cli_usage_error(NULL, "unknown command '%s'", name);
+}
+
+int cli_cmd_version(int argc, char **argv)
+{
+    cli_opts o;
+    int code;
+    if (!cli_opts_parse(CLI_CMD_version, argc, argv, &o, &code)) return code;
+    cli_opts_free(&o);
+    printf("integrid %s\n", ig_version_string());
+    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
+}
+
+int cli_cmd_help(int argc, char **argv)
+{
+    cli_opts o;
+    int code;
+    if (!cli_opts_parse(CLI_CMD_help, argc, argv, &o, &code)) return code;
+    const char *topic = o.input;
+    int rc = CLI_EXIT_OK;
+    if (!topic) {
+        print_main_help(stdout);
+    } else {
+        int c = find_command(topic);
+        if (c < 0) {
+            unknown_command(topic);
+            rc = CLI_EXIT_USAGE;
+        } else {
+            cli_print_cmd_help((cli_cmd_id)c, stdout);
+        }
+    }
+    cli_opts_free(&o);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_main_help(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *first = argv[1];
+    if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
+        print_main_help(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(first, "--version") == 0) {
+        printf("integrid %s\n", ig_version_string());
+        return CLI_EXIT_OK;
+    }
+    if (first[0] == '-') {
+        cli_usage_error(NULL, "expected a command before '%s'", first);
+        return CLI_EXIT_USAGE;
+    }
+    int c = find_command(first);
+    if (c < 0) {
+        unknown_command(first);
+        return CLI_EXIT_USAGE;
+    }
+    return commands[c].run(argc - 1, argv + 1);
 }

@@ -247,6 +247,23 @@ static const char *closest_option(const char *given, cli_cmd_id cmd)
     return best_d <= (len < 6 ? 2 : len / 3) ? best : NULL;
 }
 
+/* Options of @p cmd that start with @p given, listed in @p buf. */
+static size_t prefix_matches(const char *given, cli_cmd_id cmd, char *buf,
+                             size_t cap)
+{
+    size_t n = 0, len = 0, glen = strlen(given);
+    buf[0] = '\0';
+    for (size_t i = 0; i < N_OPTS; i++) {
+        if (!(opt_table[i].cmds & (1u << cmd))) continue;
+        if (strncmp(opt_table[i].name, given, glen) != 0) continue;
+        int w = snprintf(buf + len, cap - len, "%s--%s", n ? ", " : "",
+                         opt_table[i].name);
+        if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
+        n++;
+    }
+    return n;
+}
+
 static int bad_value(cli_opts *o, const char *opt, const char *arg,
                      const char *expect)
 {
@@ -490,6 +507,12 @@ static int check_combination(cli_opts *o)
                     }
                 }
             }
+            /* close names only, unless nothing is close */
+            size_t limit = strlen(o->only[i]) / 2;
+            if (limit < 3) limit = 3;
+            if (bd[0] <= limit)
+                for (int k = 1; k < 3; k++)
+                    if (bd[k] > limit) best[k] = NULL;
             char hint[256] = "";
             size_t len = 0;
             for (int k = 0; k < 3 && best[k]; k++) {
@@ -565,9 +588,16 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
                 char *eq = strchr(given, '=');
                 if (eq) *eq = '\0';
                 const char *near = NULL;
-                if (strncmp(given, "--", 2) == 0)
+                char cands[256] = "";
+                size_t nc = 0;
+                if (strncmp(given, "--", 2) == 0) {
                     near = closest_option(given + 2, cmd);
-                if (near)
+                    nc = prefix_matches(given + 2, cmd, cands, sizeof cands);
+                }
+                if (nc > 1)
+                    cli_usage_error(name, "ambiguous option '%s': %s", given,
+                                    cands);
+                else if (near)
                     cli_usage_error(name,
                                     "unknown option '%s'; did you mean '--%s'?",
                                     given, near);
@@ -628,6 +658,35 @@ int cli_threads(const cli_opts *o)
     return n > 1024 ? 1024 : (int)n;
 }
 
+/* An option line: the option in a 28-column gutter, the help text wrapped
+ * at 79 columns. */
+static void print_wrapped(FILE *fp, const char *left, int left_w,
+                          const char *text)
+{
+    enum { GUTTER = 28, WIDTH = 79 };
+    if (left_w >= GUTTER)
+        fprintf(fp, "%s\n%*s", left, GUTTER, "");
+    else
+        fprintf(fp, "%-*s", GUTTER, left);
+    size_t col = GUTTER;
+    const char *p = text;
+    while (*p) {
+        size_t word = strcspn(p, " ");
+        if (col > GUTTER && col + 1 + word > WIDTH) {
+            fprintf(fp, "\n%*s", GUTTER, "");
+            col = GUTTER;
+        } else if (col > GUTTER) {
+            fputc(' ', fp);
+            col++;
+        }
+        fwrite(p, 1, word, fp);
+        col += word;
+        p += word;
+        while (*p == ' ') p++;
+    }
+    fputc('\n', fp);
+}
+
 void cli_print_cmd_help(cli_cmd_id cmd, FILE *fp)
 {
     const char *usage = cli_cmd_usage(cmd);
@@ -648,10 +707,7 @@ void cli_print_cmd_help(cli_cmd_id cmd, FILE *fp)
             else
                 w = snprintf(left, sizeof left, "      --%s%s%s", d->name,
                              d->arg ? " " : "", d->arg ? d->arg : "");
-            if (w >= 30)
-                fprintf(fp, "%s\n%30s%s\n", left, "", d->help);
-            else
-                fprintf(fp, "%-30s%s\n", left, d->help);
+            print_wrapped(fp, left, w, d->help);
         }
     }
     if (cmd == CLI_CMD_info || cmd == CLI_CMD_measures)

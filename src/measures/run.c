@@ -261,7 +261,7 @@ void ig_results_destroy(ig_results *r)
 {
     if (!r) return;
     ig_ctx *ctx = r->ctx;
-    for (size_t i = 0; i < r->n_rows; i++)
+    for (size_t i = 0; r->rows && i < r->n_rows; i++)
         if (r->rows[i].message)
             ig__free(ctx, (char *)(uintptr_t)r->rows[i].message,
                      strlen(r->rows[i].message) + 1);

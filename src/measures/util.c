@@ -263,3 +263,33 @@ ig_status ig__argsort(ig_ctx *ctx, const double *key, size_t *idx, size_t n)
     ig__free(ctx, tmp, n * sizeof *tmp);
     return IG_OK;
 }
+
+/* ---- single-group setup ------------------------------------------------- */
+
+ig_status ig__single_setup(const ig__min *in, const char *name,
+                           int allow_whole, ig__single *s)
+{
+    ig_ksum y;
+    ig_ksum_init(&y);
+    for (size_t i = 0; i < in->n; i++) ig_ksum_add(&y, in->t[i] - in->x[i]);
+    s->X = in->X;
+    s->Y = ig_ksum_value(&y);
+    s->T = in->T;
+    s->P = in->T > 0.0 ? in->X / in->T : 0.0;
+    if (!(s->T > 0.0))
+        return ig__error_set(in->err, IG_ERR_NUMERIC, 0, 0,
+                             "%s: undefined: the place has no residents",
+                             name);
+    if (!(s->X > 0.0))
+        return ig__error_set(in->err, IG_ERR_NUMERIC, 0, 0,
+                             "%s: undefined: the group has no residents in "
+                             "this place",
+                             name);
+    if (!(s->Y > 0.0) && !allow_whole)
+        return ig__error_set(in->err, IG_ERR_NUMERIC, 0, 0,
+                             "%s: undefined: the group is the whole "
+                             "population of this place (no one else to "
+                             "compare with)",
+                             name);
+    return IG_OK;
+}

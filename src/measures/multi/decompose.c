@@ -1,15 +1,12 @@
-/* Between/within decomposition of the mutual information M and of Theil's
- * H = M / E for a clustering of the units (Theil 1972; Mora & Ruiz-Castillo
- * 2011; R segregation::mutual_total with `within`):
- *   M = M_between + sum_k (T_k / T) M_k,
- * where M_between is M on the clusters as units and M_k is M inside cluster
- * k. The within part is summed in one pass over the units as
- * (1/T) sum_i sum_m x_im ln(pi_im / pi_k(i)m), which equals
- * sum_k (T_k/T) M_k term by term. H parts are the M parts divided by the
- * overall E (not by each cluster's entropy), so they add up as well.
- * `total` is computed the same way as the measure itself (so it equals
- * ig_measure_compute's value) and between + within match it to rounding.
- * Scratch: one (n_clusters x (n_groups + 1)) table of compensated sums. */
+/* Between/within decomposition of M and H = M / E for a clustering of the
+ * units (Theil 1972; Mora & Ruiz-Castillo 2011; R segregation's `within`):
+ * M = M_between + sum_k (T_k/T) M_k, M_between being M of the clusters as
+ * units. The within part is one pass over the units,
+ * (1/T) sum_i sum_m x_im ln(pi_im / pi_k(i)m), equal to sum_k (T_k/T) M_k
+ * term by term. H parts are the M parts over the overall E, so they add up.
+ * `total` is computed as the measure itself is (equal to ig_measure_compute)
+ * and between + within match it to rounding. Scratch: one n_clusters x
+ * (n_groups + 1) table of compensated sums. */
 #include <stdint.h>
 
 #include "measures/multi/multi_common.h"

@@ -1,0 +1,628 @@
+/* `integrid measures`: run ig_measures_run() on a grid and print the rows,
+ * or list the registry (--list).
+ *
+ * The CSV and JSON layouts are contracts (docs/cli.md): rows in library
+ * order, 17 significant digits, empty/null for values that are undefined
+ * for the data. The table is for people: one block per place, measures as
+ * rows, groups as columns. Undefined values are summarised on stderr, one
+ * line per measure and reason; the reason is the library's own message,
+ * obtained by recomputing that one value with ig_measure_compute() on the
+ * place's cells (only for the few failed rows, and only when our view of
+ * which cells the run left out agrees with the run's place summary). */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+/* ---- --list ------------------------------------------------------------- */
+
+static const char *family_name(ig_family f)
+{
+    return f == IG_FAM_MULTI ? "multi" : "single";
+}
+
+static void list_measures(FILE *fp, cli_format fmt)
+{
+    size_t n = ig_measure_count();
+    if (fmt == CLI_FMT_JSON) {
+        fputs("{\"measures\": [", fp);
+        for (size_t i = 0; i < n; i++) {
+            const ig_measure_info *m = ig_measure_get(i);
+            fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", fp);
+            cli_json_str(fp, m->name);
+            fputs(", \"family\": ", fp);
+            cli_json_str(fp, family_name(m->family));
+            fputs(", \"range\": ", fp);
+            cli_json_str(fp, m->range_text);
+            fputs(", \"range_min\": ", fp);
+            cli_json_num(fp, m->range_min);
+            fputs(", \"range_max\": ", fp);
+            cli_json_num(fp, m->range_max);
+            fprintf(fp, ", \"simulated\": %s, \"decomposable\": %s",
+                    (m->flags & IG_MF_SIMULATED) ? "true" : "false",
+                    (m->flags & IG_MF_DECOMPOSABLE) ? "true" : "false");
+            fputs(", \"params\": ", fp);
+            cli_json_str(fp, m->params);
+            fputs(", \"summary\": ", fp);
+            cli_json_str(fp, m->summary);
+            fputs(", \"citation\": ", fp);
+            cli_json_str(fp, m->citation);
+            fputc('}', fp);
+        }
+        fputs(n ? "\n]}\n" : "]}\n", fp);
+        return;
+    }
+    if (fmt == CLI_FMT_CSV) {
+        fputs("name,family,range,range_min,range_max,simulated,decomposable,"
+              "params,summary,citation\n",
+              fp);
+        for (size_t i = 0; i < n; i++) {
+            const ig_measure_info *m = ig_measure_get(i);
+            cli_csv_str(fp, m->name);
+            fputc(',', fp);
+            cli_csv_str(fp, family_name(m->family));
+            fputc(',', fp);
+            cli_csv_str(fp, m->range_text);
+            fputc(',', fp);
+            cli_csv_num(fp, m->range_min);
+            fputc(',', fp);
+            cli_csv_num(fp, m->range_max);
+            fprintf(fp, ",%d,%d,", (m->flags & IG_MF_SIMULATED) ? 1 : 0,
+                    (m->flags & IG_MF_DECOMPOSABLE) ? 1 : 0);
+            cli_csv_str(fp, m->params);
+            fputc(',', fp);
+            cli_csv_str(fp, m->summary);
+            fputc(',', fp);
+            cli_csv_str(fp, m->citation);
+            fputc('\n', fp);
+        }
+        return;
+    }
+    size_t wn = strlen("name"), wr = strlen("range"), wp = strlen("params");
+    for (size_t i = 0; i < n; i++) {
+        const ig_measure_info *m = ig_measure_get(i);
+        if (strlen(m->name) > wn) wn = strlen(m->name);
+        if (cli_utf8_width(m->range_text) > wr)
+            wr = cli_utf8_width(m->range_text);
+        if (cli_utf8_width(m->params) > wp) wp = cli_utf8_width(m->params);
+    }
+    cli_pad(fp, "name", wn + 2, 0);
+    cli_pad(fp, "family", 8, 0);
+    cli_pad(fp, "range", wr + 2, 0);
+    cli_pad(fp, "params", wp + 2, 0);
+    fputs("citation\n", fp);
+    for (size_t i = 0; i < n; i++) {
+        const ig_measure_info *m = ig_measure_get(i);
+        cli_pad(fp, m->name, wn + 2, 0);
+        cli_pad(fp, family_name(m->family), 8, 0);
+        cli_pad(fp, m->range_text, wr + 2, 0);
+        cli_pad(fp, m->params, wp + 2, 0);
+        fprintf(fp, "%s\n    %s\n", m->citation, m->summary);
+    }
+}
+
+/* ---- naming rows -------------------------------------------------------- */
+
+static const char *component_name(ig_component c)
+{
+    switch (c) {
+    case IG_COMP_BETWEEN: return "between";
+    case IG_COMP_WITHIN: return "within";
+    default: return "total";
+    }
+}
+
+/* "<id>", "<id>_between" or "<id>_within" */
+static void row_measure_name(const ig_result_row *r, char *buf, size_t cap)
+{
+    if (r->component == IG_COMP_TOTAL)
+        snprintf(buf, cap, "%s", r->measure->name);
+    else
+        snprintf(buf, cap, "%s_%s", r->measure->name,
+                 component_name(r->component));
+}
+
+static const char *status_name(ig_status st)
+{
+    switch (st) {
+    case IG_OK: return "ok";
+    case IG_ERR_NUMERIC: return "undefined";
+    case IG_ERR_DOMAIN: return "domain";
+    case IG_ERR_DISABLED: return "disabled";
+    case IG_ERR_NOMEM: return "nomem";
+    case IG_ERR_MISMATCH: return "mismatch";
+    case IG_ERR_NOT_FOUND: return "not_found";
+    default: return "error";
+    }
+}
+
+static const char *row_group_name(const ig_grid *g, const ig_result_row *r)
+{
+    if (r->group < 0) return NULL;
+    return ig_grid_group_name(g, (size_t)r->group);
+}
+
+static const char *row_place_name(const ig_grid *g, const ig_results *res,
+                                  const ig_result_row *r)
+{
+    const ig_place_summary *ps = ig_results_place(res, r->place);
+    if (ps && ps->name) return ps->name;
+    return ig_grid_place_name(g, r->place);
+}
+
+/* ---- CSV and JSON ------------------------------------------------------- */
+
+static void write_csv(FILE *fp, const ig_grid *g, const ig_results *res)
+{
+    fputs("place,measure,group,value\n", fp);
+    size_t n = ig_results_nrows(res);
+    char name[256];
+    for (size_t i = 0; i < n; i++) {
+        const ig_result_row *r = ig_results_row(res, i);
+        cli_csv_str(fp, row_place_name(g, res, r));
+        fputc(',', fp);
+        row_measure_name(r, name, sizeof name);
+        cli_csv_str(fp, name);
+        fputc(',', fp);
+        const char *gn = row_group_name(g, r);
+        if (gn) cli_csv_str(fp, gn);
+        fputc(',', fp);
+        if (r->status == IG_OK) cli_csv_num(fp, r->value);
+        fputc('\n', fp);
+    }
+}
+
+static void write_json(FILE *fp, const cli_opts *o, const ig_grid *g,
+                       const ig_results *res)
+{
+    const ig_grid_stats *s = ig_grid_get_stats(g);
+    fputs("{\n  \"integrid_version\": ", fp);
+    cli_json_str(fp, ig_version_string());
+    fputs(",\n  \"input\": ", fp);
+    cli_json_str(fp, o->input ? o->input : "-");
+    fputs(",\n  \"format\": ", fp);
+    if (s && s->format[0])
+        cli_json_str(fp, s->format);
+    else
+        fputs("null", fp);
+    fputs(",\n  \"groups\": [", fp);
+    for (size_t k = 0; k < ig_grid_ngroups(g); k++) {
+        if (k) fputs(", ", fp);
+        cli_json_str(fp, ig_grid_group_name(g, k));
+    }
+    fprintf(fp, "],\n  \"params\": {\"seed\": %" PRIu64 ", \"reps\": %d, "
+                "\"atkinson_b\": ",
+            o->params.seed, o->params.reps);
+    cli_json_num(fp, o->params.atkinson_b);
+    fprintf(fp, ", \"thresholds\": %d},\n  \"places\": [", o->params.n_thresholds);
+    size_t np = ig_results_nplaces(res);
+    for (size_t p = 0; p < np; p++) {
+        const ig_place_summary *ps = ig_results_place(res, p);
+        fputs(p ? ",\n    {\"place\": " : "\n    {\"place\": ", fp);
+        cli_json_str(fp, ps->name ? ps->name : ig_grid_place_name(g, p));
+        fprintf(fp, ", \"cells_used\": %" PRIu64 ", \"cells_excluded\": %" PRIu64
+                    ", \"residents_used\": ",
+                ps->cells_used, ps->cells_excluded);
+        cli_json_num(fp, ps->residents_used);
+        fputs(", \"residents_excluded\": ", fp);
+        cli_json_num(fp, ps->residents_excluded);
+        fputc('}', fp);
+    }
+    fputs(np ? "\n  ],\n  \"rows\": [" : "],\n  \"rows\": [", fp);
+    size_t n = ig_results_nrows(res);
+    for (size_t i = 0; i < n; i++) {
+        const ig_result_row *r = ig_results_row(res, i);
+        fputs(i ? ",\n    {\"place\": " : "\n    {\"place\": ", fp);
+        cli_json_str(fp, row_place_name(g, res, r));
+        fputs(", \"measure\": ", fp);
+        cli_json_str(fp, r->measure->name);
+        fputs(", \"group\": ", fp);
+        const char *gn = row_group_name(g, r);
+        if (gn)
+            cli_json_str(fp, gn);
+        else
+            fputs("null", fp);
+        fprintf(fp, ", \"component\": \"%s\", \"value\": ",
+                component_name(r->component));
+        if (r->status == IG_OK)
+            cli_json_num(fp, r->value);
+        else
+            fputs("null", fp);
+        fprintf(fp, ", \"status\": \"%s\"}", status_name(r->status));
+    }
+    fputs(n ? "\n  ]\n}\n" : "]\n}\n", fp);
+}
+
+/* ---- table -------------------------------------------------------------- */
+
+typedef struct tab_key {
+    const ig_measure_info *m;
+    ig_component comp;
+} tab_key;
+
+static void fmt_value(char *buf, size_t cap, const ig_result_row *r)
+{
+    if (!r)
+        buf[0] = '\0';
+    else if (r->status != IG_OK || isnan(r->value))
+        snprintf(buf, cap, "n/a");
+    else if (isinf(r->value))
+        snprintf(buf, cap, "%s", r->value > 0 ? "inf" : "-inf");
+    else
+        snprintf(buf, cap, "%.4f", r->value == 0.0 ? 0.0 : r->value);
+}
+
+static void write_table(FILE *fp, const ig_grid *g, const ig_results *res,
+                        const cli_opts *o)
+{
+    size_t ng = ig_grid_ngroups(g);
+    size_t ncols = ng + 1; /* groups, then "all groups" */
+    size_t nrows = ig_results_nrows(res);
+    size_t np = ig_results_nplaces(res);
+    char buf[256];
+
+    /* widths over the whole run, so that blocks line up */
+    size_t wm = strlen("measure");
+    int any_single = 0, any_multi = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        const ig_result_row *r = ig_results_row(res, i);
+        row_measure_name(r, buf, sizeof buf);
+        if (strlen(buf) > wm) wm = strlen(buf);
+        if (r->group >= 0)
+            any_single = 1;
+        else
+            any_multi = 1;
+    }
+    size_t *wc = cli_xmalloc(ncols * sizeof *wc);
+    for (size_t k = 0; k < ng; k++) {
+        size_t w = cli_utf8_width(ig_grid_group_name(g, k));
+        wc[k] = w > 9 ? w : 9;
+    }
+    wc[ng] = strlen("all groups");
+    for (size_t i = 0; i < nrows; i++) {
+        const ig_result_row *r = ig_results_row(res, i);
+        fmt_value(buf, sizeof buf, r);
+        size_t k = r->group >= 0 ? (size_t)r->group : ng;
+        if (k < ncols && strlen(buf) > wc[k]) wc[k] = strlen(buf);
+    }
+
+    tab_key *keys = cli_xmalloc((nrows ? nrows : 1) * sizeof *keys);
+    const ig_result_row **cells =
+        cli_xmalloc((nrows ? nrows : 1) * ncols * sizeof *cells);
+    size_t i = 0;
+    for (size_t p = 0; p < np; p++) {
+        const ig_place_summary *ps = ig_results_place(res, p);
+        char people[64];
+        cli_fmt_count(people, sizeof people, ps->residents_used);
+        const char *pname = ps->name ? ps->name : ig_grid_place_name(g, p);
+        if (p) fputc('\n', fp);
+        if (o->read.by_col)
+            fprintf(fp, "%s = %s", o->read.by_col, pname);
+        else
+            fputs("all cells", fp);
+        fprintf(fp, " (%" PRIu64 " %s, %s residents)\n", ps->cells_used,
+                ps->cells_used == 1 ? "cell" : "cells", people);
+
+        /* the rows of this place, keyed by measure and component */
+        size_t nk = 0;
+        for (; i < nrows; i++) {
+            const ig_result_row *r = ig_results_row(res, i);
+            if (r->place != p) break;
+            size_t k;
+            for (k = 0; k < nk; k++)
+                if (keys[k].m == r->measure && keys[k].comp == r->component)
+                    break;
+            if (k == nk) {
+                keys[nk].m = r->measure;
+                keys[nk].comp = r->component;
+                for (size_t c = 0; c < ncols; c++) cells[nk * ncols + c] = NULL;
+                nk++;
+            }
+            size_t c = r->group >= 0 ? (size_t)r->group : ng;
+            if (c < ncols) cells[k * ncols + c] = r;
+        }
+        cli_pad(fp, "measure", wm, 0);
+        if (any_single)
+            for (size_t k = 0; k < ng; k++) {
+                fputs("  ", fp);
+                cli_pad(fp, ig_grid_group_name(g, k), wc[k], 1);
+            }
+        if (any_multi) {
+            fputs("  ", fp);
+            cli_pad(fp, "all groups", wc[ng], 1);
+        }
+        fputc('\n', fp);
+        for (size_t k = 0; k < nk; k++) {
+            ig_result_row fake;
+            memset(&fake, 0, sizeof fake);
+            fake.measure = keys[k].m;
+            fake.component = keys[k].comp;
+            row_measure_name(&fake, buf, sizeof buf);
+            /* build the line first so trailing blanks can be trimmed */
+            char line[4096];
+            size_t len = 0;
+            int w = snprintf(line, sizeof line, "%s", buf);
+            len = w > 0 ? (size_t)w : 0;
+            for (size_t pad = cli_utf8_width(buf); pad < wm && len + 1 < sizeof line; pad++)
+                line[len++] = ' ';
+            for (size_t c = 0; c < ncols; c++) {
+                if (c < ng && !any_single) continue;
+                if (c == ng && !any_multi) continue;
+                char v[64];
+                fmt_value(v, sizeof v, cells[k * ncols + c]);
+                size_t vw = strlen(v);
+                size_t colw = wc[c];
+                for (size_t s = 0; s < 2 + (colw > vw ? colw - vw : 0) &&
+                                   len + 1 < sizeof line;
+                     s++)
+                    line[len++] = ' ';
+                w = snprintf(line + len, sizeof line - len, "%s", v);
+                if (w > 0) len += (size_t)w;
+                if (len >= sizeof line) len = sizeof line - 1;
+            }
+            while (len > 0 && line[len - 1] == ' ') len--;
+            line[len] = '\0';
+            fprintf(fp, "%s\n", line);
+        }
+    }
+
+    /* footer: what was left out */
+    int any = 0;
+    for (size_t p = 0; p < np; p++) {
+        const ig_place_summary *ps = ig_results_place(res, p);
+        if (ps->cells_excluded == 0) continue;
+        if (!any)
+            fputs("\nLeft out because a group was not available "
+                  "(--na-as-zero counts such values as 0):\n",
+                  fp);
+        any = 1;
+        char people[64];
+        cli_fmt_count(people, sizeof people, ps->residents_excluded);
+        fprintf(fp, "  %s: %" PRIu64 " %s, %s residents\n",
+                ps->name ? ps->name : ig_grid_place_name(g, p),
+                ps->cells_excluded, ps->cells_excluded == 1 ? "cell" : "cells",
+                people);
+    }
+    free(cells);
+    free(keys);
+    free(wc);
+}
+
+/* ---- warnings: undefined values and exclusions -------------------------- */
+
+/* Recompute one failed total row to get the library's reason. Returns 1 and
+ * fills msg when it could. */
+static int failure_reason(ig_ctx *ctx, const ig_grid *g, const ig_results *res,
+                          const cli_opts *o, const ig_result_row *r,
+                          char *msg, size_t cap)
+{
+    if (r->component != IG_COMP_TOTAL) return 0;
+    size_t first = 0, count = 0;
+    if (ig_grid_place_range(g, r->place, &first, &count) != IG_OK) return 0;
+    const ig_place_summary *ps = ig_results_place(res, r->place);
+    const uint8_t *na = o->read.na_as_zero ? NULL : ig_grid_na_any(g);
+    size_t ng = ig_grid_ngroups(g);
+    size_t keep = 0;
+    for (size_t i = 0; i < count; i++)
+        if (!na || !na[first + i]) keep++;
+    /* our view of the excluded cells must match the run's */
+    if (!ps || count - keep != ps->cells_excluded) return 0;
+
+    double *buf = cli_xmalloc((ng + 1) * (keep ? keep : 1) * sizeof *buf);
+    const double **cols = cli_xmalloc((ng ? ng : 1) * sizeof *cols);
+    for (size_t k = 0; k < ng; k++) {
+        const double *src = ig_grid_counts(g, k);
+        double *dst = buf + k * keep;
+        size_t j = 0;
+        for (size_t i = 0; i < count; i++)
+            if (!na || !na[first + i]) dst[j++] = src[first + i];
+        cols[k] = dst;
+    }
+    double *tot = NULL;
+    if (ig_grid_has_total(g)) {
+        const double *src = ig_grid_totals(g);
+        tot = buf + ng * keep;
+        size_t j = 0;
+        for (size_t i = 0; i < count; i++)
+            if (!na || !na[first + i]) tot[j++] = src[first + i];
+    }
+    ig_units u = {keep, ng, cols, tot};
+    ig_error err = {0};
+    double v = 0.0;
+    ig_status st = ig_measure_compute(ctx, r->measure, &u,
+                                      r->group >= 0 ? (size_t)r->group : 0,
+                                      &o->params, &v, &err);
+    free(cols);
+    free(buf);
+    if (st != r->status || !err.msg[0]) return 0;
+    snprintf(msg, cap, "%s", err.msg);
+    return 1;
+}
+
+typedef struct fail_key {
+    char measure[160];
+    char reason[IG_ERROR_MSG_MAX];
+    size_t *places;
+    size_t n_places;
+} fail_key;
+
+static void warn_failures(cli_env *env, ig_ctx *ctx, const ig_grid *g,
+                          const ig_results *res, const cli_opts *o,
+                          cli_format fmt)
+{
+    if (env->quiet) return;
+    size_t n = ig_results_nrows(res);
+    fail_key *keys = NULL;
+    size_t nk = 0, recomputed = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ig_result_row *r = ig_results_row(res, i);
+        if (r->status == IG_OK) continue;
+        char name[160], reason[IG_ERROR_MSG_MAX];
+        row_measure_name(r, name, sizeof name);
+        int have = 0;
+        if (r->status == IG_ERR_NUMERIC && recomputed < 200) {
+            recomputed++;
+            have = failure_reason(ctx, g, res, o, r, reason, sizeof reason);
+        }
+        if (!have) {
+            const char *gn = row_group_name(g, r);
+            if (gn)
+                snprintf(reason, sizeof reason, "group '%s': %s", gn,
+                         ig_strerror(r->status));
+            else
+                snprintf(reason, sizeof reason, "%s", ig_strerror(r->status));
+        }
+        size_t k;
+        for (k = 0; k < nk; k++)
+            if (strcmp(keys[k].measure, name) == 0 &&
+                strcmp(keys[k].reason, reason) == 0)
+                break;
+        if (k == nk) {
+            keys = cli_xrealloc(keys, (nk + 1) * sizeof *keys);
+            memset(&keys[nk], 0, sizeof keys[nk]);
+            snprintf(keys[nk].measure, sizeof keys[nk].measure, "%s", name);
+            snprintf(keys[nk].reason, sizeof keys[nk].reason, "%s", reason);
+            nk++;
+        }
+        fail_key *fk = &keys[k];
+        if (fk->n_places == 0 || fk->places[fk->n_places - 1] != r->place) {
+            fk->places = cli_xrealloc(fk->places,
+                                      (fk->n_places + 1) * sizeof *fk->places);
+            fk->places[fk->n_places++] = r->place;
+        }
+    }
+    size_t np = ig_results_nplaces(res);
+    const char *shown = fmt == CLI_FMT_TABLE ? "shown as n/a"
+                        : fmt == CLI_FMT_JSON ? "value null"
+                                              : "value left empty";
+    for (size_t k = 0; k < nk; k++) {
+        fail_key *fk = &keys[k];
+        char where[512];
+        size_t len = 0;
+        if (o->read.by_col) {
+            int w = snprintf(where, sizeof where, " in %zu of %zu places (",
+                             fk->n_places, np);
+            len = w > 0 ? (size_t)w : 0;
+            size_t show = fk->n_places < 5 ? fk->n_places : 4;
+            for (size_t j = 0; j < show && len < sizeof where; j++) {
+                const ig_place_summary *ps = ig_results_place(res, fk->places[j]);
+                w = snprintf(where + len, sizeof where - len, "%s%s",
+                             j ? ", " : "", ps && ps->name ? ps->name : "?");
+                if (w > 0) len += (size_t)w;
+            }
+            if (show < fk->n_places && len < sizeof where) {
+                w = snprintf(where + len, sizeof where - len, ", and %zu more",
+                             fk->n_places - show);
+                if (w > 0) len += (size_t)w;
+            }
+            if (len < sizeof where) snprintf(where + len, sizeof where - len, ")");
+        } else {
+            where[0] = '\0';
+        }
+        cli_warn(env, "%s undefined%s: %s; %s", fk->measure, where, fk->reason,
+                 shown);
+        free(fk->places);
+    }
+    free(keys);
+}
+
+static void warn_exclusions(cli_env *env, const ig_grid *g,
+                            const ig_results *res)
+{
+    size_t np = ig_results_nplaces(res);
+    for (size_t p = 0; p < np; p++) {
+        const ig_place_summary *ps = ig_results_place(res, p);
+        if (ps->cells_excluded == 0) continue;
+        char people[64];
+        cli_fmt_count(people, sizeof people, ps->residents_excluded);
+        cli_warn(env,
+                 "%s: %" PRIu64 " %s (%s residents) left out because a group "
+                 "was not available; --na-as-zero counts them as 0",
+                 ps->name ? ps->name : ig_grid_place_name(g, p),
+                 ps->cells_excluded, ps->cells_excluded == 1 ? "cell" : "cells",
+                 people);
+    }
+}
+
+/* ---- the command -------------------------------------------------------- */
+
+int cli_cmd_measures(int argc, char **argv)
+{
+    cli_opts o;
+    int code;
+    if (!cli_opts_parse(CLI_CMD_measures, argc, argv, &o, &code)) return code;
+    cli_env env;
+    cli_env_init(&env, "measures", &o);
+    cli_out out;
+    int out_open = 0;
+    int rc = CLI_EXIT_ERROR;
+    ig_ctx *ctx = NULL;
+    ig_grid *grid = NULL;
+    ig_results *res = NULL;
+
+    /* open the output first: an unwritable target fails before the work */
+    if (!cli_out_open(&env, &out, o.output)) goto done;
+    out_open = 1;
+    cli_format fmt = o.format;
+    if (fmt == CLI_FMT_DEFAULT)
+        fmt = cli_out_is_tty(&out) ? CLI_FMT_TABLE : CLI_FMT_CSV;
+
+    if (o.list) {
+        list_measures(out.fp, fmt);
+    } else {
+        ctx = cli_make_ctx(&env, &o);
+        if (!ctx) goto done;
+        grid = cli_read_grid(&env, ctx, &o);
+        if (!grid) goto done;
+
+        ig_run_opts ro;
+        ig_run_opts_init(&ro);
+        ro.measures = o.n_only ? o.only : NULL;
+        ro.n_measures = o.n_only;
+        ro.params = o.params;
+        ro.na_as_zero = o.read.na_as_zero;
+        ro.decompose = o.read.within_col != NULL;
+        ro.progress = cli_progress_cb;
+        ro.progress_ud = &env.progress;
+        cli_progress_phase(&env.progress, "computing", 0);
+        ig_error err = {0};
+        ig_status st = ig_measures_run(ctx, grid, &ro, &res, &err);
+        cli_progress_clear(&env.progress);
+        if (st != IG_OK) {
+            cli_report(&env, st, &err, NULL);
+            goto done;
+        }
+        /* rows that failed for reasons other than the data are errors */
+        for (size_t i = 0; i < ig_results_nrows(res); i++) {
+            const ig_result_row *r = ig_results_row(res, i);
+            if (r->status == IG_OK || r->status == IG_ERR_NUMERIC) continue;
+            char name[160];
+            row_measure_name(r, name, sizeof name);
+            cli_error(&env, "%s: %s", name, ig_strerror(r->status));
+            goto done;
+        }
+        if (fmt == CLI_FMT_JSON)
+            write_json(out.fp, &o, grid, res);
+        else if (fmt == CLI_FMT_CSV)
+            write_csv(out.fp, grid, res);
+        else
+            write_table(out.fp, grid, res, &o);
+    }
+    out_open = 0;
+    if (!cli_out_commit(&env, &out)) goto done;
+    rc = CLI_EXIT_OK;
+    if (res) {
+        warn_failures(&env, ctx, grid, res, &o, fmt);
+        if (fmt != CLI_FMT_TABLE) warn_exclusions(&env, grid, res);
+    }
+done:
+    if (out_open) cli_out_abort(&out);
+    ig_results_destroy(res);
+    ig_grid_destroy(grid);
+    ig_ctx_destroy(ctx);
+    cli_env_free(&env);
+    cli_opts_free(&o);
+    return rc;
+}

@@ -1,0 +1,26 @@
+/* Reading the input grid for `info` and `measures`: one place that maps
+ * the parsed options onto ig_grid_read_path(), wires the progress bar and
+ * turns a failure into the one-line error of the CLI contract. */
+#include <string.h>
+
+#include "cli/cli.h"
+
+ig_grid *cli_read_grid(cli_env *env, ig_ctx *ctx, cli_opts *o)
+{
+    const char *path = o->input ? o->input : "-";
+    ig_read_opts ro = o->read;
+    ro.progress = cli_progress_cb;
+    ro.progress_ud = &env->progress;
+    cli_progress_phase(&env->progress, "reading", 1);
+    ig_grid *grid = NULL;
+    ig_error err = {0};
+    ig_status st = ig_grid_read_path(ctx, path, &ro, &grid, &err);
+    cli_progress_clear(&env->progress);
+    if (st != IG_OK) {
+        cli_report(env, st, &err,
+                   strcmp(path, "-") == 0 ? "<stdin>" : path);
+        ig_grid_destroy(grid);
+        return NULL;
+    }
+    return grid;
+}
