@@ -76,7 +76,7 @@ typedef struct cli_opts {
 
 /* Parse argv (argv[0] is the command name) for command @p cmd. Returns 1
  * when the command should run; otherwise 0 with *exit_code set (help was
- * printed: 0; a usage error was reported: 2). */
+ * printed: 0; a usage error was reported: 2) and @p o already freed. */
 int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
                    int *exit_code);
 void cli_opts_free(cli_opts *o);

@@ -5,10 +5,8 @@
  * order, 17 significant digits, empty/null for values that are undefined
  * for the data. The table is for people: one block per place, measures as
  * rows, groups as columns. Undefined values are summarised on stderr, one
- * line per measure and reason; the reason is the library's own message,
- * obtained by recomputing that one value with ig_measure_compute() on the
- * place's cells (only for the few failed rows, and only when our view of
- * which cells the run left out agrees with the run's place summary). */
+ * line per measure and reason (the row's message from the library), naming
+ * the places affected, so 26 cities do not give 26 near-identical lines. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -392,55 +390,6 @@ static void write_table(FILE *fp, const ig_grid *g, const ig_results *res,
 
 /* ---- warnings: undefined values and exclusions -------------------------- */
 
-/* Recompute one failed total row to get the library's reason. Returns 1 and
- * fills msg when it could. */
-static int failure_reason(ig_ctx *ctx, const ig_grid *g, const ig_results *res,
-                          const cli_opts *o, const ig_result_row *r,
-                          char *msg, size_t cap)
-{
-    if (r->component != IG_COMP_TOTAL) return 0;
-    size_t first = 0, count = 0;
-    if (ig_grid_place_range(g, r->place, &first, &count) != IG_OK) return 0;
-    const ig_place_summary *ps = ig_results_place(res, r->place);
-    const uint8_t *na = o->read.na_as_zero ? NULL : ig_grid_na_any(g);
-    size_t ng = ig_grid_ngroups(g);
-    size_t keep = 0;
-    for (size_t i = 0; i < count; i++)
-        if (!na || !na[first + i]) keep++;
-    /* our view of the excluded cells must match the run's */
-    if (!ps || count - keep != ps->cells_excluded) return 0;
-
-    double *buf = cli_xmalloc((ng + 1) * (keep ? keep : 1) * sizeof *buf);
-    const double **cols = cli_xmalloc((ng ? ng : 1) * sizeof *cols);
-    for (size_t k = 0; k < ng; k++) {
-        const double *src = ig_grid_counts(g, k);
-        double *dst = buf + k * keep;
-        size_t j = 0;
-        for (size_t i = 0; i < count; i++)
-            if (!na || !na[first + i]) dst[j++] = src[first + i];
-        cols[k] = dst;
-    }
-    double *tot = NULL;
-    if (ig_grid_has_total(g)) {
-        const double *src = ig_grid_totals(g);
-        tot = buf + ng * keep;
-        size_t j = 0;
-        for (size_t i = 0; i < count; i++)
-            if (!na || !na[first + i]) tot[j++] = src[first + i];
-    }
-    ig_units u = {keep, ng, cols, tot};
-    ig_error err = {0};
-    double v = 0.0;
-    ig_status st = ig_measure_compute(ctx, r->measure, &u,
-                                      r->group >= 0 ? (size_t)r->group : 0,
-                                      &o->params, &v, &err);
-    free(cols);
-    free(buf);
-    if (st != r->status || !err.msg[0]) return 0;
-    snprintf(msg, cap, "%s", err.msg);
-    return 1;
-}
-
 typedef struct fail_key {
     char measure[160];
     char reason[IG_ERROR_MSG_MAX];
@@ -448,32 +397,30 @@ typedef struct fail_key {
     size_t n_places;
 } fail_key;
 
-static void warn_failures(cli_env *env, ig_ctx *ctx, const ig_grid *g,
+static void warn_failures(cli_env *env, const ig_grid *g,
                           const ig_results *res, const cli_opts *o,
                           cli_format fmt)
 {
     if (env->quiet) return;
     size_t n = ig_results_nrows(res);
     fail_key *keys = NULL;
-    size_t nk = 0, recomputed = 0;
+    size_t nk = 0;
     for (size_t i = 0; i < n; i++) {
         const ig_result_row *r = ig_results_row(res, i);
         if (r->status == IG_OK) continue;
         char name[160], reason[IG_ERROR_MSG_MAX];
         row_measure_name(r, name, sizeof name);
-        int have = 0;
-        if (r->status == IG_ERR_NUMERIC && recomputed < 200) {
-            recomputed++;
-            have = failure_reason(ctx, g, res, o, r, reason, sizeof reason);
-        }
-        if (!have) {
-            const char *gn = row_group_name(g, r);
-            if (gn)
-                snprintf(reason, sizeof reason, "group '%s': %s", gn,
-                         ig_strerror(r->status));
-            else
-                snprintf(reason, sizeof reason, "%s", ig_strerror(r->status));
-        }
+        const char *why = r->message ? r->message : ig_strerror(r->status);
+        /* the library may start with the measure's name: said already */
+        size_t ml = strlen(r->measure->name);
+        if (strncmp(why, r->measure->name, ml) == 0 && why[ml] == ':')
+            why += ml + 1 + (why[ml + 1] == ' ');
+        if (strncmp(why, "undefined: ", 11) == 0) why += 11;
+        const char *gn = row_group_name(g, r);
+        if (gn)
+            snprintf(reason, sizeof reason, " for group '%s'|%s", gn, why);
+        else
+            snprintf(reason, sizeof reason, "|%s", why);
         size_t k;
         for (k = 0; k < nk; k++)
             if (strcmp(keys[k].measure, name) == 0 &&
@@ -521,8 +468,10 @@ static void warn_failures(cli_env *env, ig_ctx *ctx, const ig_grid *g,
         } else {
             where[0] = '\0';
         }
-        cli_warn(env, "%s undefined%s: %s; %s", fk->measure, where, fk->reason,
-                 shown);
+        /* reason is "<for group 'G'>|<why>" */
+        const char *bar = strchr(fk->reason, '|');
+        cli_warn(env, "%s is undefined%.*s%s: %s; %s", fk->measure,
+                 (int)(bar - fk->reason), fk->reason, where, bar + 1, shown);
         free(fk->places);
     }
     free(keys);
@@ -600,7 +549,8 @@ int cli_cmd_measures(int argc, char **argv)
             if (r->status == IG_OK || r->status == IG_ERR_NUMERIC) continue;
             char name[160];
             row_measure_name(r, name, sizeof name);
-            cli_error(&env, "%s: %s", name, ig_strerror(r->status));
+            cli_error(&env, "%s: %s", name,
+                      r->message ? r->message : ig_strerror(r->status));
             goto done;
         }
         if (fmt == CLI_FMT_JSON)
@@ -614,7 +564,7 @@ int cli_cmd_measures(int argc, char **argv)
     if (!cli_out_commit(&env, &out)) goto done;
     rc = CLI_EXIT_OK;
     if (res) {
-        warn_failures(&env, ctx, grid, res, &o, fmt);
+        warn_failures(&env, grid, res, &o, fmt);
         if (fmt != CLI_FMT_TABLE) warn_exclusions(&env, grid, res);
     }
 done:

@@ -605,6 +605,7 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
                     cli_usage_error(name, "unknown option '%s'", given);
             }
             *exit_code = CLI_EXIT_USAGE;
+            cli_opts_free(o);
             return 0;
         }
         const opt_def *d = find_def(c, cmd);
@@ -612,12 +613,14 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
         if (c == OPT_HELP) help = 1;
         if (!handle(o, d, optarg)) {
             *exit_code = CLI_EXIT_USAGE;
+            cli_opts_free(o);
             return 0;
         }
     }
     if (help) {
         cli_print_cmd_help(cmd, stdout);
         *exit_code = CLI_EXIT_OK;
+        cli_opts_free(o);
         return 0;
     }
     int max_pos = (cmd == CLI_CMD_info || cmd == CLI_CMD_measures) ? 1
@@ -626,6 +629,7 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
     if (argc - optind > max_pos) {
         cli_usage_error(name, "unexpected argument '%s'", argv[optind + max_pos]);
         *exit_code = CLI_EXIT_USAGE;
+        cli_opts_free(o);
         return 0;
     }
     if (optind < argc) o->input = argv[optind];
@@ -635,6 +639,7 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
     o->read.n_keep = o->n_keep;
     if (!check_combination(o)) {
         *exit_code = CLI_EXIT_USAGE;
+        cli_opts_free(o);
         return 0;
     }
     return 1;

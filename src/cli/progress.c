@@ -3,7 +3,8 @@
  *
  * It is drawn only when stderr is a terminal and --no-progress was not
  * given, and only once a phase has lasted over a second, so quick runs and
- * redirected output never see it. Redraws are throttled to 10 per second.
+ * redirected output never see it (INTEGRID_PROGRESS_DELAY, in seconds,
+ * changes that second; the tests set it to 0). Redraws are throttled to 10 per second.
  * The measure runner may report from worker threads, hence the mutex; a
  * thread that finds it taken simply skips that update. */
 #include <stdlib.h>
@@ -24,6 +25,13 @@ void cli_progress_init(cli_progress *p, int enabled)
     memset(p, 0, sizeof *p);
     p->enabled = enabled;
     p->delay_s = 1.0;
+    /* for tests: INTEGRID_PROGRESS_DELAY=0 shows the bar at once */
+    const char *env = getenv("INTEGRID_PROGRESS_DELAY");
+    if (env && *env) {
+        char *end;
+        double d = strtod(env, &end);
+        if (*end == '\0' && d >= 0.0 && d < 3600.0) p->delay_s = d;
+    }
     p->t_start = now_s();
     pthread_mutex_init(&p->mu, NULL);
 }

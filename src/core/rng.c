@@ -94,11 +94,11 @@ static uint64_t binom_inversion(ig_rng *r, uint64_t n, double p)
  * tail BTRD needs, from a table for k < 10 and the series otherwise. */
 static double stirling_tail(double k)
 {
-    static const double tab[10] = {
-        0.08106146679532726, 0.04134069595540929, 0.02767792568499834,
-        0.02079067210376509, 0.01664469118982119, 0.01387612882307075,
-        0.01189670994589177, 0.01041126526197209, 0.009255462182712733,
-        0.008330563433362871};
+    static const double tab[10] = {0.08106146679532726,  0.04134069595540929,
+                                   0.02767792568499834,  0.02079067210376509,
+                                   0.01664469118982119,  0.01387612882307075,
+                                   0.01189670994589177,  0.01041126526197209,
+                                   0.009255462182712733, 0.008330563433362871};
     if (k < 10.0) return tab[(int)k];
     double kp1 = k + 1.0, k2 = kp1 * kp1;
     return (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / 1260.0 / k2) / k2) / kp1;
@@ -158,8 +158,8 @@ static uint64_t binom_btrd(ig_rng *rg, uint64_t n, double p)
         if (v < t - rho) return (uint64_t)k;
         if (v > t + rho) continue;
         double nm = nd - m + 1.0;
-        double h = (m + 0.5) * log((m + 1.0) / (r * nm)) +
-                   stirling_tail(m) + stirling_tail(nd - m);
+        double h = (m + 0.5) * log((m + 1.0) / (r * nm)) + stirling_tail(m) +
+                   stirling_tail(nd - m);
         double nk = nd - k + 1.0;
         if (v <= h + (nd + 1.0) * log(nm / nk) +
                      (k + 0.5) * log(nk * r / (k + 1.0)) - stirling_tail(k) -
@@ -179,8 +179,8 @@ uint64_t ig__rng_binomial(ig_rng *r, uint64_t n, double p)
     return flip ? n - x : x;
 }
 
-void ig__rng_multinomial(ig_rng *r, uint64_t n, const double *probs,
-                         size_t k, uint64_t *out)
+void ig__rng_multinomial(ig_rng *r, uint64_t n, const double *probs, size_t k,
+                         uint64_t *out)
 {
     ig_ksum rem;
     ig_ksum_init(&rem);

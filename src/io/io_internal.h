@@ -17,12 +17,15 @@
 #define IG__IO_BLOCK_BYTES ((size_t)1 << 20)
 #define IG__IO_MAX_LINE_DEFAULT ((size_t)16 << 20)
 
+/* Readable bytes after a block's last record (for 16-byte loads). */
+#define IG__IO_BLOCK_PAD 64
+
 typedef struct ig__source ig__source;
 
 /* A block of whole records (the last one may lack its '\n' in the input;
  * the source adds it). Owned by the pipeline, reused after commit. */
 typedef struct ig__block {
-    char *buf;         /* cap bytes */
+    char *buf;         /* cap + IG__IO_BLOCK_PAD bytes */
     size_t cap;
     size_t len;        /* bytes of whole records; buf[len - 1] == '\n' */
     uint64_t seq;      /* 0, 1, 2, ... in input order */

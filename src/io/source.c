@@ -529,8 +529,11 @@ static int has_data_record(const char *buf, size_t cut)
 static ig_status ensure_cap(ig_ctx *ctx, ig__block *b, size_t need)
 {
     if (b->cap >= need) return IG_OK;
-    char *p = ig__realloc(ctx, b->buf, b->cap, need);
+    char *p = ig__realloc(ctx, b->buf, b->cap ? b->cap + IG__IO_BLOCK_PAD : 0,
+                          need + IG__IO_BLOCK_PAD);
     if (!p) return IG_ERR_NOMEM;
+    /* The pad is read by 16-byte scans; keep it initialised. */
+    memset(p + need, 0, IG__IO_BLOCK_PAD);
     b->buf = p;
     b->cap = need;
     return IG_OK;
@@ -539,7 +542,7 @@ static ig_status ensure_cap(ig_ctx *ctx, ig__block *b, size_t need)
 void ig__block_free(ig_ctx *ctx, ig__block *b)
 {
     if (!b) return;
-    ig__free(ctx, b->buf, b->cap);
+    ig__free(ctx, b->buf, b->buf ? b->cap + IG__IO_BLOCK_PAD : 0);
     ig__free(ctx, b, sizeof *b);
 }
 
@@ -595,6 +598,7 @@ ig_status ig__source_fill(ig__source *s, ig__block *b)
         if (s->out_eof) {
             if (n > 0 && b->buf[n - 1] != '\n') b->buf[n++] = '\n';
             b->len = n;
+            memset(b->buf + n, 0, 16); /* defined bytes for 16-byte scans */
             b->eof = 1;
             s->done = 1;
             b->in_done = in_offset(s);
@@ -610,6 +614,7 @@ ig_status ig__source_fill(ig__source *s, ig__block *b)
             memcpy(s->carry, b->buf + cut, n - cut);
             s->carry_len = n - cut;
             b->len = cut;
+            memset(b->buf + cut, 0, 16);
             b->in_done = in_offset(s);
             return IG_OK;
         }

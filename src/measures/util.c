@@ -18,81 +18,93 @@
 
 #define IG_SMALL_SORT 16
 
-#define IG_DEFINE_INTROSORT(NAME, TYPE, LESS)                                 \
-    static void NAME##_insertion(TYPE *a, size_t n)                           \
-    {                                                                         \
-        for (size_t i = 1; i < n; i++) {                                      \
-            TYPE x = a[i];                                                    \
-            size_t j = i;                                                     \
-            while (j > 0 && LESS(x, a[j - 1])) {                              \
-                a[j] = a[j - 1];                                              \
-                j--;                                                          \
-            }                                                                 \
-            a[j] = x;                                                         \
-        }                                                                     \
-    }                                                                         \
-    static void NAME##_sift(TYPE *a, size_t root, size_t n)                   \
-    {                                                                         \
-        TYPE x = a[root];                                                     \
-        for (;;) {                                                            \
-            size_t c = 2 * root + 1;                                          \
-            if (c >= n) break;                                                \
-            if (c + 1 < n && LESS(a[c], a[c + 1])) c++;                       \
-            if (!LESS(x, a[c])) break;                                        \
-            a[root] = a[c];                                                   \
-            root = c;                                                         \
-        }                                                                     \
-        a[root] = x;                                                          \
-    }                                                                         \
-    static void NAME##_heap(TYPE *a, size_t n)                                \
-    {                                                                         \
-        for (size_t i = n / 2; i-- > 0;) NAME##_sift(a, i, n);                \
-        for (size_t i = n; i-- > 1;) {                                        \
-            TYPE x = a[0];                                                    \
-            a[0] = a[i];                                                      \
-            a[i] = x;                                                         \
-            NAME##_sift(a, 0, i);                                             \
-        }                                                                     \
-    }                                                                         \
-    static void NAME(TYPE *a, size_t n)                                       \
-    {                                                                         \
-        size_t depth = 0;                                                     \
-        for (size_t m = n; m > 1; m >>= 1) depth += 2;                        \
-        while (n > IG_SMALL_SORT) {                                           \
-            if (depth-- == 0) {                                               \
-                NAME##_heap(a, n);                                            \
-                return;                                                       \
-            }                                                                 \
-            size_t mid = n / 2;                                               \
-            TYPE t;                                                           \
-            /* median of three into a[mid] */                                 \
-            if (LESS(a[mid], a[0])) { t = a[mid]; a[mid] = a[0]; a[0] = t; }  \
-            if (LESS(a[n - 1], a[mid])) {                                     \
-                t = a[mid]; a[mid] = a[n - 1]; a[n - 1] = t;                  \
-                if (LESS(a[mid], a[0])) { t = a[mid]; a[mid] = a[0]; a[0] = t; } \
-            }                                                                 \
-            TYPE pv = a[mid];                                                 \
-            size_t i = 0, j = n - 1;                                          \
-            for (;;) { /* Hoare partition */                                  \
-                while (LESS(a[i], pv)) i++;                                   \
-                while (LESS(pv, a[j])) j--;                                   \
-                if (i >= j) break;                                            \
-                t = a[i]; a[i] = a[j]; a[j] = t;                              \
-                i++;                                                          \
-                j--;                                                          \
-            }                                                                 \
-            /* [0, j] <= pv <= [j+1, n); recurse on the smaller side */       \
-            size_t nl = j + 1, nr = n - nl;                                   \
-            if (nl < nr) {                                                    \
-                NAME(a, nl);                                                  \
-                a += nl;                                                      \
-                n = nr;                                                       \
-            } else {                                                          \
-                NAME(a + nl, nr);                                             \
-                n = nl;                                                       \
-            }                                                                 \
-        }                                                                     \
-        NAME##_insertion(a, n);                                               \
+#define IG_DEFINE_INTROSORT(NAME, TYPE, LESS)                           \
+    static void NAME##_insertion(TYPE *a, size_t n)                     \
+    {                                                                   \
+        for (size_t i = 1; i < n; i++) {                                \
+            TYPE x = a[i];                                              \
+            size_t j = i;                                               \
+            while (j > 0 && LESS(x, a[j - 1])) {                        \
+                a[j] = a[j - 1];                                        \
+                j--;                                                    \
+            }                                                           \
+            a[j] = x;                                                   \
+        }                                                               \
+    }                                                                   \
+    static void NAME##_sift(TYPE *a, size_t root, size_t n)             \
+    {                                                                   \
+        TYPE x = a[root];                                               \
+        for (;;) {                                                      \
+            size_t c = 2 * root + 1;                                    \
+            if (c >= n) break;                                          \
+            if (c + 1 < n && LESS(a[c], a[c + 1])) c++;                 \
+            if (!LESS(x, a[c])) break;                                  \
+            a[root] = a[c];                                             \
+            root = c;                                                   \
+        }                                                               \
+        a[root] = x;                                                    \
+    }                                                                   \
+    static void NAME##_heap(TYPE *a, size_t n)                          \
+    {                                                                   \
+        for (size_t i = n / 2; i-- > 0;) NAME##_sift(a, i, n);          \
+        for (size_t i = n; i-- > 1;) {                                  \
+            TYPE x = a[0];                                              \
+            a[0] = a[i];                                                \
+            a[i] = x;                                                   \
+            NAME##_sift(a, 0, i);                                       \
+        }                                                               \
+    }                                                                   \
+    static void NAME(TYPE *a, size_t n)                                 \
+    {                                                                   \
+        size_t depth = 0;                                               \
+        for (size_t m = n; m > 1; m >>= 1) depth += 2;                  \
+        while (n > IG_SMALL_SORT) {                                     \
+            if (depth-- == 0) {                                         \
+                NAME##_heap(a, n);                                      \
+                return;                                                 \
+            }                                                           \
+            size_t mid = n / 2;                                         \
+            TYPE t;                                                     \
+            /* median of three into a[mid] */                           \
+            if (LESS(a[mid], a[0])) {                                   \
+                t = a[mid];                                             \
+                a[mid] = a[0];                                          \
+                a[0] = t;                                               \
+            }                                                           \
+            if (LESS(a[n - 1], a[mid])) {                               \
+                t = a[mid];                                             \
+                a[mid] = a[n - 1];                                      \
+                a[n - 1] = t;                                           \
+                if (LESS(a[mid], a[0])) {                               \
+                    t = a[mid];                                         \
+                    a[mid] = a[0];                                      \
+                    a[0] = t;                                           \
+                }                                                       \
+            }                                                           \
+            TYPE pv = a[mid];                                           \
+            size_t i = 0, j = n - 1;                                    \
+            for (;;) { /* Hoare partition */                            \
+                while (LESS(a[i], pv)) i++;                             \
+                while (LESS(pv, a[j])) j--;                             \
+                if (i >= j) break;                                      \
+                t = a[i];                                               \
+                a[i] = a[j];                                            \
+                a[j] = t;                                               \
+                i++;                                                    \
+                j--;                                                    \
+            }                                                           \
+            /* [0, j] <= pv <= [j+1, n); recurse on the smaller side */ \
+            size_t nl = j + 1, nr = n - nl;                             \
+            if (nl < nr) {                                              \
+                NAME(a, nl);                                            \
+                a += nl;                                                \
+                n = nr;                                                 \
+            } else {                                                    \
+                NAME(a + nl, nr);                                       \
+                n = nl;                                                 \
+            }                                                           \
+        }                                                               \
+        NAME##_insertion(a, n);                                         \
     }
 
 #define IG_LESS_D(x, y) ((x) < (y))
@@ -169,7 +181,12 @@ void ig__sort_vw(ig__vw *a, ig__vw *tmp, size_t n)
         uint32_t k = key_hi(a[i].v);
         size_t j = i + 1;
         while (j < n && key_hi(a[j].v) == k) j++;
-        if (j - i > 1) sort_pairs(a + i, j - i);
+        if (j - i > 1) {
+            /* often all equal (p = 0, p = 1/2, ...): skip if in order */
+            size_t q = i + 1;
+            while (q < j && !(a[q].v < a[q - 1].v)) q++;
+            if (q < j) sort_pairs(a + i, j - i);
+        }
         i = j;
     }
 }
@@ -266,8 +283,8 @@ ig_status ig__argsort(ig_ctx *ctx, const double *key, size_t *idx, size_t n)
 
 /* ---- single-group setup ------------------------------------------------- */
 
-ig_status ig__single_setup(const ig__min *in, const char *name,
-                           int allow_whole, ig__single *s)
+ig_status ig__single_setup(const ig__min *in, const char *name, int allow_whole,
+                           ig__single *s)
 {
     ig_ksum y;
     ig_ksum_init(&y);
@@ -278,8 +295,7 @@ ig_status ig__single_setup(const ig__min *in, const char *name,
     s->P = in->T > 0.0 ? in->X / in->T : 0.0;
     if (!(s->T > 0.0))
         return ig__error_set(in->err, IG_ERR_NUMERIC, 0, 0,
-                             "%s: undefined: the place has no residents",
-                             name);
+                             "%s: undefined: the place has no residents", name);
     if (!(s->X > 0.0))
         return ig__error_set(in->err, IG_ERR_NUMERIC, 0, 0,
                              "%s: undefined: the group has no residents in "

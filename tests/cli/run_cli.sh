@@ -11,11 +11,13 @@
 #   $ command       a command for sh -c; `integrid` is on PATH; $DATA is the
 #                   fixture folder, $SHARED the shared data, the working
 #                   folder is a fresh scratch folder
+#   > more          continues the command on a new line (right after `$`)
 #   ? N             expected exit status (default 0)
 #   ! ERE           some line of stderr must match (grep -E)
 #   !- ERE          no line of stderr may match
 #   !! N            stderr must have exactly N lines
 #   | text          a stdout line that would otherwise look like a directive
+#                   (or like a continuation, right after a command)
 #   anything else   an expected stdout line, compared exactly (@VERSION@ is
 #                   replaced); trailing empty lines are not significant.
 # Exit: 0 pass, 1 fail, 77 skipped.
@@ -27,6 +29,9 @@ fi
 bin=$1 t=$2 DATA=$3 SHARED=$4 VERSION=$5
 shift 5
 wrapper="$*"
+# commands run in a scratch folder: make the paths absolute
+abs() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
+bin=$(abs "$bin") t=$(abs "$t") DATA=$(abs "$DATA") SHARED=$(abs "$SHARED")
 export DATA SHARED VERSION
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/igcli.XXXXXX") || exit 1
@@ -68,6 +73,7 @@ reset_block() {
 run_block() {
     [ "$have_cmd" = 1 ] || return 0
     ncmd=$((ncmd + 1))
+    title=$(printf '%s\n' "$cmd" | head -n 1)
     rm -rf "$work/run" && mkdir "$work/run"
     (cd "$work/run" && sh -c "$cmd") > "$work/out" 2> "$work/err_raw" < /dev/null
     rc=$?
@@ -75,7 +81,7 @@ run_block() {
     grep -v '^==[0-9]*==' "$work/err_raw" > "$work/err"
     ok=1
     if [ "$rc" != "$code" ]; then
-        echo "FAIL [$ncmd] $cmd"
+        echo "FAIL [$ncmd] $title"
         echo "  exit status $rc, expected $code"
         ok=0
     fi
@@ -83,21 +89,21 @@ run_block() {
     trim "$work/expected.v" > "$work/expected.t"
     trim "$work/out" > "$work/out.t"
     if ! cmp -s "$work/expected.t" "$work/out.t"; then
-        [ "$ok" = 1 ] && echo "FAIL [$ncmd] $cmd"
+        [ "$ok" = 1 ] && echo "FAIL [$ncmd] $title"
         echo "  stdout differs (- expected, + actual):"
         diff -u "$work/expected.t" "$work/out.t" | sed -n '3,$p' | sed 's/^/    /'
         ok=0
     fi
     while IFS= read -r re; do
         if ! grep -Eq -- "$re" "$work/err"; then
-            [ "$ok" = 1 ] && echo "FAIL [$ncmd] $cmd"
+            [ "$ok" = 1 ] && echo "FAIL [$ncmd] $title"
             echo "  stderr has no line matching: $re"
             ok=0
         fi
     done < "$work/err_must"
     while IFS= read -r re; do
         if grep -Eq -- "$re" "$work/err"; then
-            [ "$ok" = 1 ] && echo "FAIL [$ncmd] $cmd"
+            [ "$ok" = 1 ] && echo "FAIL [$ncmd] $title"
             echo "  stderr has a line matching: $re"
             ok=0
         fi
@@ -105,13 +111,13 @@ run_block() {
     if [ -n "$nerr" ]; then
         n=$(wc -l < "$work/err" | tr -d ' ')
         if [ "$n" != "$nerr" ]; then
-            [ "$ok" = 1 ] && echo "FAIL [$ncmd] $cmd"
+            [ "$ok" = 1 ] && echo "FAIL [$ncmd] $title"
             echo "  stderr has $n lines, expected $nerr"
             ok=0
         fi
     fi
     if [ "$ok" = 1 ]; then
-        echo "ok   [$ncmd] $cmd"
+        echo "ok   [$ncmd] $title"
     else
         failures=$((failures + 1))
         if [ -s "$work/err" ]; then
@@ -122,7 +128,19 @@ run_block() {
 }
 
 reset_block
+in_cmd=0
+nl='
+'
 while IFS= read -r line || [ -n "$line" ]; do
+    if [ "$in_cmd" = 1 ]; then
+        case $line in
+        '> '*)
+            cmd="$cmd$nl${line#> }"
+            continue
+            ;;
+        esac
+    fi
+    in_cmd=0
     case $line in
     '# '* | '#') ;;
     '% '*)
@@ -136,6 +154,7 @@ while IFS= read -r line || [ -n "$line" ]; do
         reset_block
         cmd=${line#\$ }
         have_cmd=1
+        in_cmd=1
         ;;
     '? '*) code=${line#\? } ;;
     '!! '*) nerr=${line#!! } ;;

@@ -117,13 +117,13 @@ static int parse_status(const char *s, ig_status *out)
 static const char *status_name(ig_status s)
 {
     switch (s) {
-#define X(name, text)                                                         \
-    case IG_##name:                                                           \
+#define X(name, text) \
+    case IG_##name:   \
         return "IG_" #name;
         IG_STATUS_MAP(X)
 #undef X
-    default:
-        return "(unknown status)";
+        default:
+            return "(unknown status)";
     }
 }
 
@@ -195,8 +195,8 @@ static void run_case(gcase *c)
         return;
     }
     if (only_measure && strcmp(only_measure, c->measure) != 0) {
-        failf(c, c->line, "case for '%s' in the directory of '%s'",
-              c->measure, only_measure);
+        failf(c, c->line, "case for '%s' in the directory of '%s'", c->measure,
+              only_measure);
         return;
     }
     if (!c->has_provenance) {
@@ -208,8 +208,7 @@ static void run_case(gcase *c)
         return;
     }
     int decomp = c->n_cluster > 0;
-    if (!c->has_status && !c->has_expect && !c->has_between &&
-        !c->has_within) {
+    if (!c->has_status && !c->has_expect && !c->has_between && !c->has_within) {
         failf(c, c->line, "case has no expectation");
         return;
     }
@@ -339,6 +338,7 @@ static int run_file(const char *path)
     gcase c;
     case_init(&c, path, 0);
     int open = 0, n_cases = 0;
+    int broken = 0; /* the current case had an error: skip to the next */
     int pending_prov = 0, blank_since = 1;
     char buf[65536];
     long line = 0;
@@ -376,6 +376,7 @@ static int run_file(const char *path)
             finish_case(&c, &open);
             case_init(&c, path, line);
             open = 1;
+            broken = 0;
             n_cases++;
             c.has_provenance = pending_prov;
             pending_prov = 0;
@@ -383,12 +384,14 @@ static int run_file(const char *path)
             if (nt != 2) {
                 failf(&c, line, "measure: expected one id");
                 open = 0;
+                broken = 1;
                 continue;
             }
             snprintf(c.measure, sizeof c.measure, "%s", tok[1]);
             continue;
         }
         blank_since = 0;
+        if (!open && broken) continue;
         if (!open) {
             failf(&c, line, "'%s' before the first `measure` line", d);
             continue;
@@ -400,11 +403,13 @@ static int run_file(const char *path)
             if (c.n_groups || c.n_units) {
                 failf(&c, line, "groups: given twice or after units");
                 open = 0;
+                broken = 1;
                 continue;
             }
             if (nt - 1 > MAX_GROUPS) {
                 failf(&c, line, "groups: at most %d", MAX_GROUPS);
                 open = 0;
+                broken = 1;
                 continue;
             }
             c.n_groups = nt - 1;
@@ -415,6 +420,7 @@ static int run_file(const char *path)
             if (c.totals_mode || c.n_units) {
                 failf(&c, line, "totals: given twice or after units");
                 open = 0;
+                broken = 1;
                 continue;
             }
             if (nt == 1) {
@@ -426,9 +432,9 @@ static int run_file(const char *path)
                 if (!c.total_list) abort();
                 for (size_t k = 1; k < nt; k++) {
                     if (!parse_double(tok[k], &c.total_list[k - 1])) {
-                        failf(&c, line, "totals: '%s' is not a number",
-                              tok[k]);
+                        failf(&c, line, "totals: '%s' is not a number", tok[k]);
                         open = 0;
+                        broken = 1;
                         break;
                     }
                 }
@@ -437,6 +443,7 @@ static int run_file(const char *path)
             if (!c.n_groups) {
                 failf(&c, line, "unit before `groups`");
                 open = 0;
+                broken = 1;
                 continue;
             }
             size_t want = 2 + c.n_groups + (c.totals_mode == 1 ? 1 : 0);
@@ -445,6 +452,7 @@ static int run_file(const char *path)
                       "unit: expected a name and %zu numbers, got %zu fields",
                       want - 2, nt - 1);
                 open = 0;
+                broken = 1;
                 continue;
             }
             if (c.n_units == c.cap_units) {
@@ -468,6 +476,7 @@ static int run_file(const char *path)
             if (bad) {
                 failf(&c, line, "unit: a count is not a number");
                 open = 0;
+                broken = 1;
                 continue;
             }
             c.n_units++;
@@ -477,27 +486,28 @@ static int run_file(const char *path)
                 for (size_t q = 0; q < c.n_cluster_names; q++)
                     if (strcmp(c.cluster_names[q], tok[k]) == 0) id = q;
                 if (id == c.n_cluster_names) {
-                    c.cluster_names = realloc(
-                        c.cluster_names,
-                        (c.n_cluster_names + 1) * sizeof *c.cluster_names);
+                    c.cluster_names =
+                        realloc(c.cluster_names, (c.n_cluster_names + 1) *
+                                                     sizeof *c.cluster_names);
                     if (!c.cluster_names) abort();
                     snprintf(c.cluster_names[id], sizeof c.cluster_names[id],
                              "%s", tok[k]);
                     c.n_cluster_names++;
                 }
-                c.cluster = realloc(c.cluster,
-                                    (c.n_cluster + 1) * sizeof *c.cluster);
+                c.cluster =
+                    realloc(c.cluster, (c.n_cluster + 1) * sizeof *c.cluster);
                 if (!c.cluster) abort();
                 c.cluster[c.n_cluster++] = (uint32_t)id;
             }
         } else if (strcmp(d, "param") == 0 && nt >= 2) {
             for (size_t k = 1; k < nt; k++)
                 if (!set_param(&c, line, tok[k])) open = 0;
+            broken = 1;
         } else if (strcmp(d, "tolerance") == 0 && nt == 2) {
             if (!parse_double(tok[1], &c.tol) || !(c.tol >= 0)) {
-                failf(&c, line, "tolerance: '%s' is not a number >= 0",
-                      tok[1]);
+                failf(&c, line, "tolerance: '%s' is not a number >= 0", tok[1]);
                 open = 0;
+                broken = 1;
             }
         } else if ((strcmp(d, "expect") == 0 ||
                     strcmp(d, "expect_between") == 0 ||
@@ -507,6 +517,7 @@ static int run_file(const char *path)
             if (!parse_double(tok[1], &v) || isnan(v)) {
                 failf(&c, line, "%s: '%s' is not a number", d, tok[1]);
                 open = 0;
+                broken = 1;
                 continue;
             }
             if (d[6] == '\0') {
@@ -523,6 +534,7 @@ static int run_file(const char *path)
             if (!parse_status(tok[1], &c.expect_status)) {
                 failf(&c, line, "expect_status: unknown status '%s'", tok[1]);
                 open = 0;
+                broken = 1;
                 continue;
             }
             c.has_status = 1;
@@ -541,6 +553,7 @@ static int run_file(const char *path)
                   "(see tests/golden/README.md)",
                   d);
             open = 0;
+            broken = 1;
         }
     }
     finish_case(&c, &open);

@@ -109,15 +109,15 @@ static void check_moments(uint64_t n, double p, uint64_t seed)
 static void test_rng_binomial_moments(void **state)
 {
     (void)state;
-    check_moments(10, 0.3, 11);        /* inversion */
-    check_moments(1000, 0.001, 12);    /* inversion, tiny p */
-    check_moments(45, 0.3, 13);        /* n p = 13.5: inversion */
-    check_moments(50, 0.3, 14);        /* n p = 15: BTRD */
-    check_moments(100, 0.5, 15);       /* BTRD */
-    check_moments(50, 0.9, 16);        /* flipped */
-    check_moments(1000000, 0.3, 17);   /* BTRD, large n */
+    check_moments(10, 0.3, 11);      /* inversion */
+    check_moments(1000, 0.001, 12);  /* inversion, tiny p */
+    check_moments(45, 0.3, 13);      /* n p = 13.5: inversion */
+    check_moments(50, 0.3, 14);      /* n p = 15: BTRD */
+    check_moments(100, 0.5, 15);     /* BTRD */
+    check_moments(50, 0.9, 16);      /* flipped */
+    check_moments(1000000, 0.3, 17); /* BTRD, large n */
     check_moments(1000000000, 1e-3, 18);
-    check_moments(5000000, 2e-6, 19);  /* inversion, large n */
+    check_moments(5000000, 2e-6, 19); /* inversion, large n */
 }
 
 /* log of the binomial pmf */
@@ -173,12 +173,12 @@ static void check_pmf(uint64_t n, double p, uint64_t seed, int N)
 static void test_rng_binomial_pmf(void **state)
 {
     (void)state;
-    check_pmf(20, 0.25, 21, 400000);    /* inversion */
-    check_pmf(40, 0.4, 22, 400000);     /* BTRD, n p = 16 */
-    check_pmf(1000, 0.05, 23, 400000);  /* BTRD, squeeze used */
-    check_pmf(20000, 0.3, 24, 400000);  /* BTRD, wide */
-    check_pmf(60, 0.8, 25, 400000);     /* flipped BTRD */
-    check_pmf(200, 0.03, 26, 400000);   /* inversion, n p = 6 */
+    check_pmf(20, 0.25, 21, 400000);   /* inversion */
+    check_pmf(40, 0.4, 22, 400000);    /* BTRD, n p = 16 */
+    check_pmf(1000, 0.05, 23, 400000); /* BTRD, squeeze used */
+    check_pmf(20000, 0.3, 24, 400000); /* BTRD, wide */
+    check_pmf(60, 0.8, 25, 400000);    /* flipped BTRD */
+    check_pmf(200, 0.03, 26, 400000);  /* inversion, n p = 6 */
 }
 
 static void test_rng_multinomial(void **state)

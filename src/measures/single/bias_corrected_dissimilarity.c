@@ -3,16 +3,20 @@
  * D of bootstrap data sets x* ~ Multinomial(round(X), x_i/X) and
  * y* ~ Multinomial(round(Y), y_i/Y), clamped at 0 (pysal does not clamp;
  * the clamp keeps the documented range [0, 1]). Replicate r uses stream
- * (seed, r). Units without residents are dropped once, up front; the
- * multinomials are sequential conditional binomials (core/rng.c). */
+ * (seed, r). The multinomials are sequential conditional binomials
+ * (core/rng.c), one binomial per category, so categories are saved where
+ * it is exact to do so: a unit without group members (x_i = 0) always
+ * gets x_i* = 0 and adds y_i* / Y* to the sum, which is linear, so all such
+ * units form one category of the y-multinomial (and the units with
+ * y_i = 0 one category of the x-multinomial). On the 1 km grid that is
+ * half of the cells for a minority group. */
 #include <math.h>
 #include <stdint.h>
 
 #include "core/rng.h"
 #include "measures/single/single_util.h"
 
-ig_status ig__m_bias_corrected_dissimilarity(const ig__min *in,
-                                             double *value)
+ig_status ig__m_bias_corrected_dissimilarity(const ig__min *in, double *value)
 {
     const char *name = "bias_corrected_dissimilarity";
     ig__single su;
@@ -29,10 +33,10 @@ ig_status ig__m_bias_corrected_dissimilarity(const ig__min *in,
                              name, nx, ny);
 
     ig_ctx *ctx = in->ctx;
-    size_t m = 0;
+    size_t m = 0; /* units with members of both */
     for (size_t i = 0; i < in->n; i++)
-        if (in->t[i] > 0.0) m++;
-    size_t cap = m ? m : 1;
+        if (in->x[i] > 0.0 && in->t[i] - in->x[i] > 0.0) m++;
+    size_t cap = m + 2; /* + "only the group", + "only the rest" */
     double *px = ig__calloc(ctx, cap, sizeof *px);
     double *py = ig__calloc(ctx, cap, sizeof *py);
     uint64_t *ox = ig__calloc(ctx, cap, sizeof *ox);
@@ -43,13 +47,24 @@ ig_status ig__m_bias_corrected_dissimilarity(const ig__min *in,
         goto done;
     }
     size_t j = 0;
+    ig_ksum only_x, only_y;
+    ig_ksum_init(&only_x);
+    ig_ksum_init(&only_y);
     for (size_t i = 0; i < in->n; i++) {
-        if (in->t[i] > 0.0) {
-            px[j] = in->x[i];
-            py[j] = in->t[i] - in->x[i];
+        double x = in->x[i], y = in->t[i] - in->x[i];
+        if (x > 0.0 && y > 0.0) {
+            px[j] = x;
+            py[j] = y;
             j++;
+        } else if (x > 0.0) {
+            ig_ksum_add(&only_x, x);
+        } else if (y > 0.0) {
+            ig_ksum_add(&only_y, y);
         }
     }
+    px[m] = ig_ksum_value(&only_x);     /* py[m] = 0 */
+    py[m + 1] = ig_ksum_value(&only_y); /* px[m + 1] = 0 */
+    m += 2;
     ig_ksum kb;
     ig_ksum_init(&kb);
     for (int r = 0; r < in->p->reps; r++) {

@@ -12,8 +12,8 @@ ig_status ig__m_exposure(const ig__min *in, double *value)
     ig_ksum_init(&k);
     for (size_t i = 0; i < in->n; i++)
         if (in->t[i] > 0.0)
-            ig_ksum_add(&k, (in->x[i] / s.X) *
-                                ((in->t[i] - in->x[i]) / in->t[i]));
+            ig_ksum_add(&k,
+                        (in->x[i] / s.X) * ((in->t[i] - in->x[i]) / in->t[i]));
     *value = ig_ksum_value(&k);
     return IG_OK;
 }

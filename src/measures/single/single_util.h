@@ -32,8 +32,8 @@ typedef struct ig__single {
  * group absent (X = 0) is IG_ERR_NUMERIC; the group being the whole
  * population (Y = 0) is IG_ERR_NUMERIC unless allow_whole. `name` is the
  * measure id for the message. */
-ig_status ig__single_setup(const ig__min *in, const char *name,
-                           int allow_whole, ig__single *s);
+ig_status ig__single_setup(const ig__min *in, const char *name, int allow_whole,
+                           ig__single *s);
 
 /* The shares g_i = x_i / X and o_i = y_i / Y of unit i (s from
  * ig__single_setup with Y > 0). */
