@@ -346,10 +346,12 @@ static int check_group_expr(cli_opts *o, const char *opt, const char *expr)
         }
         return 1;
     }
-    char where[64] = "";
-    if (err.column > 0) snprintf(where, sizeof where, " at column %ld", err.column);
-    cli_usage_error(cli_cmd_name(o->cmd), "invalid group '%s' for --%s%s: %s",
-                    expr, opt, where, err.msg[0] ? err.msg : ig_strerror(st));
+    /* the library's message names the expression and the column */
+    if (err.msg[0])
+        cli_usage_error(cli_cmd_name(o->cmd), "--%s: %s", opt, err.msg);
+    else
+        cli_usage_error(cli_cmd_name(o->cmd), "invalid group '%s' for --%s: %s",
+                        expr, opt, ig_strerror(st));
     return 0;
 }
 

@@ -12,6 +12,7 @@
 #define IG_KSUM_H
 
 #include <math.h>
+#include <stddef.h>
 
 typedef struct ig_ksum {
     double s; /* running sum */

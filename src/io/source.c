@@ -598,7 +598,7 @@ ig_status ig__source_fill(ig__source *s, ig__block *b)
         if (s->out_eof) {
             if (n > 0 && b->buf[n - 1] != '\n') b->buf[n++] = '\n';
             b->len = n;
-            memset(b->buf + n, 0, 16); /* defined bytes for 16-byte scans */
+            memset(b->buf + n, 0, IG__IO_BLOCK_PAD); /* defined bytes for scans */
             b->eof = 1;
             s->done = 1;
             b->in_done = in_offset(s);
@@ -614,7 +614,7 @@ ig_status ig__source_fill(ig__source *s, ig__block *b)
             memcpy(s->carry, b->buf + cut, n - cut);
             s->carry_len = n - cut;
             b->len = cut;
-            memset(b->buf + cut, 0, 16);
+            memset(b->buf + cut, 0, IG__IO_BLOCK_PAD);
             b->in_done = in_offset(s);
             return IG_OK;
         }

@@ -209,7 +209,6 @@ static ig_status make_builder(tbl *t, int32_t size_m, int32_t epsg,
 static ig_status commit_wide(tbl *t, tbl_res *r, ig_error *err)
 {
     ig_status st;
-    if (getenv("IG_NOBUILD")) { if (!t->b) { st = make_builder(t, 1000, 3035, (const char *const *)t->group_names, err); if (st) return st; ig_grid_row row; memset(&row,0,sizeof row); row.cell = r->cells[0]; row.counts = r->counts; st = ig_grid_builder_add(t->b, &row, err); if (st) return st;} return IG_OK; }
     if (r->n > 0 && !t->b) {
         int32_t size = 0, epsg = 0;
         if (t->mode == M_CODE || t->mode == M_XY) {

@@ -434,42 +434,64 @@ static int finish_row(const tbl *t, tbl_res *r, long line)
 
 /* ---- the block loop ------------------------------------------------------ */
 
-/* The next delimiter, '\n' or '"' at or after p. Blocks end with '\n' and
- * carry IG__IO_BLOCK_PAD readable bytes after it, so 16-byte loads are safe
- * and the scan always stops inside the block. Fields are short, so one
- * compare usually finds the end, without a data-dependent branch per byte. */
-#if defined(__SSE2__)
+/* Field ends are found with a bit mask of the special bytes (delimiter,
+ * '\n', '"') over 64-byte windows, built with 16-byte compares that do not
+ * depend on where fields start; walking from one field end to the next is
+ * then a count-trailing-zeros and a bit clear, with no per-byte branch
+ * (the simdcsv idea). Blocks end with '\n' and carry IG__IO_BLOCK_PAD
+ * initialised bytes after it, so the window loads stay inside the buffer. */
 typedef struct scan_vec {
+#if defined(__SSE2__)
     __m128i d, n, q;
+#else
+    char d;
+#endif
 } scan_vec;
 
-static inline const char *next_special(const char *p, const scan_vec *v,
-                                       const uint8_t *cls)
+typedef struct scanner {
+    const char *base; /* window start */
+    uint64_t mask;    /* special bytes in [base, base + 64) not yet used */
+} scanner;
+
+static inline uint64_t chunk_mask(const char *p, const scan_vec *v)
 {
-    (void)cls;
-    for (;;) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i m = _mm_or_si128(
+#if defined(__SSE2__)
+    uint64_t m = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+        __m128i e = _mm_or_si128(
             _mm_or_si128(_mm_cmpeq_epi8(x, v->d), _mm_cmpeq_epi8(x, v->n)),
             _mm_cmpeq_epi8(x, v->q));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
-        if (bits) return p + __builtin_ctz(bits);
-        p += 16;
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << (16 * k);
     }
-}
+    return m;
 #else
-typedef struct scan_vec {
-    int unused;
-} scan_vec;
-
-static inline const char *next_special(const char *p, const scan_vec *v,
-                                       const uint8_t *cls)
-{
-    (void)v;
-    while (!cls[(uint8_t)*p]) p++;
-    return p;
-}
+    uint64_t m = 0;
+    for (int k = 0; k < 64; k++) {
+        char c = p[k];
+        if (c == v->d || c == '\n' || c == '"') m |= (uint64_t)1 << k;
+    }
+    return m;
 #endif
+}
+
+static inline void sc_reset(scanner *sc, const char *p, const scan_vec *v)
+{
+    sc->base = p;
+    sc->mask = chunk_mask(p, v);
+}
+
+/* The next special byte; consumes it. */
+static inline const char *sc_next(scanner *sc, const scan_vec *v)
+{
+    while (!sc->mask) {
+        sc->base += 64;
+        sc->mask = chunk_mask(sc->base, v);
+    }
+    const char *r = sc->base + __builtin_ctzll(sc->mask);
+    sc->mask &= sc->mask - 1;
+    return r;
+}
 
 static int ensure_scratch(const tbl *t, tbl_res *r, size_t need)
 {
@@ -500,7 +522,6 @@ void ig__tbl_parse(void *ud, const ig__block *b, void *res)
         p += t->data_start;
         line = t->header_lines + 1;
     }
-    const uint8_t *cls = t->cls;
     const char delim = t->delim;
     scan_vec sv;
 #if defined(__SSE2__)
@@ -508,19 +529,23 @@ void ig__tbl_parse(void *ud, const ig__block *b, void *res)
     sv.n = _mm_set1_epi8('\n');
     sv.q = _mm_set1_epi8('"');
 #else
-    sv.unused = 0;
+    sv.d = delim;
 #endif
+    scanner sc;
+    if (p < end) sc_reset(&sc, p, &sv);
     const size_t ncols = t->ncols;
     while (p < end) {
         const char *rec = p;
         const char *ls = p; /* start of the current physical line */
         long rec_line = line;
         if (*p == '\n') {
+            (void)sc_next(&sc, &sv);
             p++;
             line++;
             continue;
         }
         if (*p == '\r' && p + 1 < end && p[1] == '\n') {
+            (void)sc_next(&sc, &sv);
             p += 2;
             line++;
             continue;
@@ -572,10 +597,12 @@ void ig__tbl_parse(void *ud, const ig__block *b, void *res)
                          "inside a quoted field write a quote as \"\"");
                     goto done;
                 }
+                sc_reset(&sc, p, &sv);
+                (void)sc_next(&sc, &sv);
                 fs = r->scratch;
                 fe = r->scratch + k;
             } else {
-                p = next_special(p, &sv, cls);
+                p = sc_next(&sc, &sv);
                 if (*p == '"') {
                     rerr(r, IG_ERR_PARSE, line, (long)(p - ls) + 1,
                          "unexpected '\"' inside an unquoted field; quote "

@@ -10,7 +10,6 @@
  * exactly first, then ignoring case. Every refusal names the columns that
  * exist and the option that fixes it. */
 #include <locale.h>
-#include <time.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -919,9 +918,7 @@ ig_status ig__table_read(ig__io_input *in, ig__table_flavour flavour,
         }
     }
     ig_grid *g = NULL;
-    struct timespec T0, T1; clock_gettime(CLOCK_MONOTONIC, &T0);
     if (st == IG_OK) st = ig__tbl_finish(&t, &g, err);
-    clock_gettime(CLOCK_MONOTONIC, &T1); fprintf(stderr, "TIMING finish %.3f\n", (double)(T1.tv_sec-T0.tv_sec)+(double)(T1.tv_nsec-T0.tv_nsec)/1e9);
     if (st == IG_OK) {
         ig_grid_stats s;
         memset(&s, 0, sizeof s);

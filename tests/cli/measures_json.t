@@ -5,7 +5,7 @@ $ cd $DATA && integrid measures --format json --only share,simpsons_interaction 
 {
   "integrid_version": "@VERSION@",
   "input": "alpha.csv",
-  "format": "@FORMAT@",
+  "format": "eurostat",
   "groups": ["NAT", "EU_OTH", "OTH"],
   "params": {"seed": 1, "reps": 500, "atkinson_b": 0.5, "thresholds": 1000},
   "places": [

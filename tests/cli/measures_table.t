@@ -26,3 +26,8 @@ all cells (2 cells, 16 residents)
 measure                 all groups
 multi_dissimilarity         0.4500
 simpsons_concentration      0.3750
+% command -v script
+# on a terminal the table is the default (script(1) provides one)
+$ script -qec "integrid measures --only share $DATA/alpha.csv" /dev/null | tr -d '\r' | head -2
+all cells (2 cells, 16 residents)
+measure        NAT     EU_OTH        OTH
