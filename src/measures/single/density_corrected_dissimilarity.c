@@ -11,7 +11,8 @@
  * theta = x' (the function theta - x' tanh(x' theta) is convex for
  * theta > 0, so the iterates fall monotonically onto the root).
  * Units with s_i = 0 (the unit holds all or none of both groups) get the
- * limit of s_i theta_i, which is |g_i - o_i| (pysal gives NaN there). */
+ * limit of s_i theta_i, which is |g_i - o_i| (pysal multiplies by s_i = 0
+ * and so gives 0 there). */
 #include <math.h>
 
 #include "measures/single/single_util.h"
