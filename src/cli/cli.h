@@ -69,6 +69,7 @@ typedef struct cli_opts {
     const char *output; /* -o FILE; NULL or "-" means standard output */
     int quiet;
     int no_progress;
+    int help;
 
     char **owned; /* strings to free */
     size_t n_owned;
@@ -187,6 +188,14 @@ void cli_json_num(FILE *fp, double v);
 void cli_csv_num(FILE *fp, double v);
 /* A count of residents: integral values without decimals. */
 void cli_fmt_count(char *buf, size_t cap, double v);
+
+/* Append printf-style text to buf (cap bytes, *len of them in use); what
+ * does not fit is cut, and buf stays NUL-terminated. */
+void cli_appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
 
 /* Neumaier-compensated sum of v[0..n). */
 double cli_sum(const double *v, size_t n);

@@ -27,10 +27,14 @@ static void fmt_len_m(char *buf, size_t cap, int64_t m)
 static const char *delim_name(char d)
 {
     switch (d) {
-    case ',': return "','";
-    case ';': return "';'";
-    case '\t': return "tab";
-    default: return "-";
+        case ',':
+            return "','";
+        case ';':
+            return "';'";
+        case '\t':
+            return "tab";
+        default:
+            return "-";
     }
 }
 
@@ -124,8 +128,8 @@ static void print_table(FILE *fp, const cli_opts *o, const ig_grid *g,
     }
     key(fp, "population total");
     if (ig_grid_has_total(g))
-        fprintf(fp, "from %s\n", o->read.total_col ? o->read.total_col
-                                                   : "a total column");
+        fprintf(fp, "from %s\n",
+                o->read.total_col ? o->read.total_col : "a total column");
     else
         fputs("sum of the groups\n", fp);
     size_t nv = ig_grid_nvars(g);

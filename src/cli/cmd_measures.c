@@ -53,9 +53,10 @@ static void list_measures(FILE *fp, cli_format fmt)
         return;
     }
     if (fmt == CLI_FMT_CSV) {
-        fputs("name,family,range,range_min,range_max,simulated,decomposable,"
-              "params,summary,citation\n",
-              fp);
+        fputs(
+            "name,family,range,range_min,range_max,simulated,decomposable,"
+            "params,summary,citation\n",
+            fp);
         for (size_t i = 0; i < n; i++) {
             const ig_measure_info *m = ig_measure_get(i);
             cli_csv_str(fp, m->name);
@@ -106,34 +107,35 @@ static void list_measures(FILE *fp, cli_format fmt)
 static const char *component_name(ig_component c)
 {
     switch (c) {
-    case IG_COMP_BETWEEN: return "between";
-    case IG_COMP_WITHIN: return "within";
-    default: return "total";
+        case IG_COMP_BETWEEN:
+            return "between";
+        case IG_COMP_WITHIN:
+            return "within";
+        default:
+            return "total";
     }
 }
 
 /* "<id>", "<id>_between" or "<id>_within" */
-static void row_measure_name(const ig_result_row *r, char *buf, size_t cap)
+static void measure_name(const ig_measure_info *m, ig_component comp, char *buf,
+                         size_t cap)
 {
-    if (r->component == IG_COMP_TOTAL)
-        snprintf(buf, cap, "%s", r->measure->name);
+    if (comp == IG_COMP_TOTAL)
+        snprintf(buf, cap, "%s", m->name);
     else
-        snprintf(buf, cap, "%s_%s", r->measure->name,
-                 component_name(r->component));
+        snprintf(buf, cap, "%s_%s", m->name, component_name(comp));
 }
 
+static void row_measure_name(const ig_result_row *r, char *buf, size_t cap)
+{
+    measure_name(r->measure, r->component, buf, cap);
+}
+
+/* Rows that failed for other reasons stop the run before any output, so
+ * only these two reach the JSON. */
 static const char *status_name(ig_status st)
 {
-    switch (st) {
-    case IG_OK: return "ok";
-    case IG_ERR_NUMERIC: return "undefined";
-    case IG_ERR_DOMAIN: return "domain";
-    case IG_ERR_DISABLED: return "disabled";
-    case IG_ERR_NOMEM: return "nomem";
-    case IG_ERR_MISMATCH: return "mismatch";
-    case IG_ERR_NOT_FOUND: return "not_found";
-    default: return "error";
-    }
+    return st == IG_OK ? "ok" : "undefined";
 }
 
 static const char *row_group_name(const ig_grid *g, const ig_result_row *r)
@@ -142,12 +144,12 @@ static const char *row_group_name(const ig_grid *g, const ig_result_row *r)
     return ig_grid_group_name(g, (size_t)r->group);
 }
 
-static const char *row_place_name(const ig_grid *g, const ig_results *res,
-                                  const ig_result_row *r)
+/* Name of place @p p: the results' summary names it, the grid too. */
+static const char *place_name(const ig_grid *g, const ig_results *res, size_t p)
 {
-    const ig_place_summary *ps = ig_results_place(res, r->place);
+    const ig_place_summary *ps = ig_results_place(res, p);
     if (ps && ps->name) return ps->name;
-    return ig_grid_place_name(g, r->place);
+    return ig_grid_place_name(g, p);
 }
 
 /* ---- CSV and JSON ------------------------------------------------------- */
@@ -159,7 +161,7 @@ static void write_csv(FILE *fp, const ig_grid *g, const ig_results *res)
     char name[256];
     for (size_t i = 0; i < n; i++) {
         const ig_result_row *r = ig_results_row(res, i);
-        cli_csv_str(fp, row_place_name(g, res, r));
+        cli_csv_str(fp, place_name(g, res, r->place));
         fputc(',', fp);
         row_measure_name(r, name, sizeof name);
         cli_csv_str(fp, name);
@@ -190,18 +192,22 @@ static void write_json(FILE *fp, const cli_opts *o, const ig_grid *g,
         if (k) fputs(", ", fp);
         cli_json_str(fp, ig_grid_group_name(g, k));
     }
-    fprintf(fp, "],\n  \"params\": {\"seed\": %" PRIu64 ", \"reps\": %d, "
-                "\"atkinson_b\": ",
+    fprintf(fp,
+            "],\n  \"params\": {\"seed\": %" PRIu64
+            ", \"reps\": %d, "
+            "\"atkinson_b\": ",
             o->params.seed, o->params.reps);
     cli_json_num(fp, o->params.atkinson_b);
-    fprintf(fp, ", \"thresholds\": %d},\n  \"places\": [", o->params.n_thresholds);
+    fprintf(fp, ", \"thresholds\": %d},\n  \"places\": [",
+            o->params.n_thresholds);
     size_t np = ig_results_nplaces(res);
     for (size_t p = 0; p < np; p++) {
         const ig_place_summary *ps = ig_results_place(res, p);
         fputs(p ? ",\n    {\"place\": " : "\n    {\"place\": ", fp);
-        cli_json_str(fp, ps->name ? ps->name : ig_grid_place_name(g, p));
-        fprintf(fp, ", \"cells_used\": %" PRIu64 ", \"cells_excluded\": %" PRIu64
-                    ", \"residents_used\": ",
+        cli_json_str(fp, place_name(g, res, p));
+        fprintf(fp,
+                ", \"cells_used\": %" PRIu64 ", \"cells_excluded\": %" PRIu64
+                ", \"residents_used\": ",
                 ps->cells_used, ps->cells_excluded);
         cli_json_num(fp, ps->residents_used);
         fputs(", \"residents_excluded\": ", fp);
@@ -213,7 +219,7 @@ static void write_json(FILE *fp, const cli_opts *o, const ig_grid *g,
     for (size_t i = 0; i < n; i++) {
         const ig_result_row *r = ig_results_row(res, i);
         fputs(i ? ",\n    {\"place\": " : "\n    {\"place\": ", fp);
-        cli_json_str(fp, row_place_name(g, res, r));
+        cli_json_str(fp, place_name(g, res, r->place));
         fputs(", \"measure\": ", fp);
         cli_json_str(fp, r->measure->name);
         fputs(", \"group\": ", fp);
@@ -294,7 +300,7 @@ static void write_table(FILE *fp, const ig_grid *g, const ig_results *res,
         const ig_place_summary *ps = ig_results_place(res, p);
         char people[64];
         cli_fmt_count(people, sizeof people, ps->residents_used);
-        const char *pname = ps->name ? ps->name : ig_grid_place_name(g, p);
+        const char *pname = place_name(g, res, p);
         if (p) fputc('\n', fp);
         if (o->read.by_col)
             fprintf(fp, "%s = %s", o->read.by_col, pname);
@@ -333,32 +339,19 @@ static void write_table(FILE *fp, const ig_grid *g, const ig_results *res,
         }
         fputc('\n', fp);
         for (size_t k = 0; k < nk; k++) {
-            ig_result_row fake;
-            memset(&fake, 0, sizeof fake);
-            fake.measure = keys[k].m;
-            fake.component = keys[k].comp;
-            row_measure_name(&fake, buf, sizeof buf);
-            /* build the line first so trailing blanks can be trimmed */
+            measure_name(keys[k].m, keys[k].comp, buf, sizeof buf);
+            /* build the line first so trailing blanks can be trimmed;
+             * measure names and values are ASCII, so printf widths are
+             * display widths */
             char line[4096];
             size_t len = 0;
-            int w = snprintf(line, sizeof line, "%s", buf);
-            len = w > 0 ? (size_t)w : 0;
-            for (size_t pad = cli_utf8_width(buf); pad < wm && len + 1 < sizeof line; pad++)
-                line[len++] = ' ';
+            cli_appendf(line, sizeof line, &len, "%-*s", (int)wm, buf);
             for (size_t c = 0; c < ncols; c++) {
-                if (c < ng && !any_single) continue;
-                if (c == ng && !any_multi) continue;
+                if ((c < ng && !any_single) || (c == ng && !any_multi))
+                    continue;
                 char v[64];
                 fmt_value(v, sizeof v, cells[k * ncols + c]);
-                size_t vw = strlen(v);
-                size_t colw = wc[c];
-                for (size_t s = 0; s < 2 + (colw > vw ? colw - vw : 0) &&
-                                   len + 1 < sizeof line;
-                     s++)
-                    line[len++] = ' ';
-                w = snprintf(line + len, sizeof line - len, "%s", v);
-                if (w > 0) len += (size_t)w;
-                if (len >= sizeof line) len = sizeof line - 1;
+                cli_appendf(line, sizeof line, &len, "  %*s", (int)wc[c], v);
             }
             while (len > 0 && line[len - 1] == ' ') len--;
             line[len] = '\0';
@@ -372,16 +365,16 @@ static void write_table(FILE *fp, const ig_grid *g, const ig_results *res,
         const ig_place_summary *ps = ig_results_place(res, p);
         if (ps->cells_excluded == 0) continue;
         if (!any)
-            fputs("\nLeft out because a group was not available "
-                  "(--na-as-zero counts such values as 0):\n",
-                  fp);
+            fputs(
+                "\nLeft out because a group was not available "
+                "(--na-as-zero counts such values as 0):\n",
+                fp);
         any = 1;
         char people[64];
         cli_fmt_count(people, sizeof people, ps->residents_excluded);
         fprintf(fp, "  %s: %" PRIu64 " %s, %s residents\n",
-                ps->name ? ps->name : ig_grid_place_name(g, p),
-                ps->cells_excluded, ps->cells_excluded == 1 ? "cell" : "cells",
-                people);
+                place_name(g, res, p), ps->cells_excluded,
+                ps->cells_excluded == 1 ? "cell" : "cells", people);
     }
     free(cells);
     free(keys);
@@ -392,14 +385,14 @@ static void write_table(FILE *fp, const ig_grid *g, const ig_results *res,
 
 typedef struct fail_key {
     char measure[160];
-    char reason[IG_ERROR_MSG_MAX];
+    const char *group; /* owned by the grid; NULL for multigroup measures */
+    const char *why;   /* owned by the results, or static */
     size_t *places;
     size_t n_places;
 } fail_key;
 
-static void warn_failures(cli_env *env, const ig_grid *g,
-                          const ig_results *res, const cli_opts *o,
-                          cli_format fmt)
+static void warn_failures(cli_env *env, const ig_grid *g, const ig_results *res,
+                          const cli_opts *o, cli_format fmt)
 {
     if (env->quiet) return;
     size_t n = ig_results_nrows(res);
@@ -408,7 +401,7 @@ static void warn_failures(cli_env *env, const ig_grid *g,
     for (size_t i = 0; i < n; i++) {
         const ig_result_row *r = ig_results_row(res, i);
         if (r->status == IG_OK) continue;
-        char name[160], reason[IG_ERROR_MSG_MAX];
+        char name[160];
         row_measure_name(r, name, sizeof name);
         const char *why = r->message ? r->message : ig_strerror(r->status);
         /* the library may start with the measure's name: said already */
@@ -417,20 +410,17 @@ static void warn_failures(cli_env *env, const ig_grid *g,
             why += ml + 1 + (why[ml + 1] == ' ');
         if (strncmp(why, "undefined: ", 11) == 0) why += 11;
         const char *gn = row_group_name(g, r);
-        if (gn)
-            snprintf(reason, sizeof reason, " for group '%s'|%s", gn, why);
-        else
-            snprintf(reason, sizeof reason, "|%s", why);
         size_t k;
         for (k = 0; k < nk; k++)
-            if (strcmp(keys[k].measure, name) == 0 &&
-                strcmp(keys[k].reason, reason) == 0)
+            if (strcmp(keys[k].measure, name) == 0 && keys[k].group == gn &&
+                strcmp(keys[k].why, why) == 0)
                 break;
         if (k == nk) {
             keys = cli_xrealloc(keys, (nk + 1) * sizeof *keys);
             memset(&keys[nk], 0, sizeof keys[nk]);
             snprintf(keys[nk].measure, sizeof keys[nk].measure, "%s", name);
-            snprintf(keys[nk].reason, sizeof keys[nk].reason, "%s", reason);
+            keys[nk].group = gn;
+            keys[nk].why = why;
             nk++;
         }
         fail_key *fk = &keys[k];
@@ -441,37 +431,30 @@ static void warn_failures(cli_env *env, const ig_grid *g,
         }
     }
     size_t np = ig_results_nplaces(res);
-    const char *shown = fmt == CLI_FMT_TABLE ? "shown as n/a"
+    const char *shown = fmt == CLI_FMT_TABLE  ? "shown as n/a"
                         : fmt == CLI_FMT_JSON ? "value null"
                                               : "value left empty";
     for (size_t k = 0; k < nk; k++) {
         fail_key *fk = &keys[k];
-        char where[512];
+        char where[768] = "";
         size_t len = 0;
+        if (fk->group)
+            cli_appendf(where, sizeof where, &len, " for group '%s'",
+                        fk->group);
         if (o->read.by_col) {
-            int w = snprintf(where, sizeof where, " in %zu of %zu places (",
-                             fk->n_places, np);
-            len = w > 0 ? (size_t)w : 0;
+            cli_appendf(where, sizeof where, &len, " in %zu of %zu places (",
+                        fk->n_places, np);
             size_t show = fk->n_places < 5 ? fk->n_places : 4;
-            for (size_t j = 0; j < show && len < sizeof where; j++) {
-                const ig_place_summary *ps = ig_results_place(res, fk->places[j]);
-                w = snprintf(where + len, sizeof where - len, "%s%s",
-                             j ? ", " : "", ps && ps->name ? ps->name : "?");
-                if (w > 0) len += (size_t)w;
-            }
-            if (show < fk->n_places && len < sizeof where) {
-                w = snprintf(where + len, sizeof where - len, ", and %zu more",
-                             fk->n_places - show);
-                if (w > 0) len += (size_t)w;
-            }
-            if (len < sizeof where) snprintf(where + len, sizeof where - len, ")");
-        } else {
-            where[0] = '\0';
+            for (size_t j = 0; j < show; j++)
+                cli_appendf(where, sizeof where, &len, "%s%s", j ? ", " : "",
+                            place_name(g, res, fk->places[j]));
+            if (show < fk->n_places)
+                cli_appendf(where, sizeof where, &len, ", and %zu more",
+                            fk->n_places - show);
+            cli_appendf(where, sizeof where, &len, ")");
         }
-        /* reason is "<for group 'G'>|<why>" */
-        const char *bar = strchr(fk->reason, '|');
-        cli_warn(env, "%s is undefined%.*s%s: %s; %s", fk->measure,
-                 (int)(bar - fk->reason), fk->reason, where, bar + 1, shown);
+        cli_warn(env, "%s is undefined%s: %s; %s", fk->measure, where, fk->why,
+                 shown);
         free(fk->places);
     }
     free(keys);
@@ -487,11 +470,11 @@ static void warn_exclusions(cli_env *env, const ig_grid *g,
         char people[64];
         cli_fmt_count(people, sizeof people, ps->residents_excluded);
         cli_warn(env,
-                 "%s: %" PRIu64 " %s (%s residents) left out because a group "
+                 "%s: %" PRIu64
+                 " %s (%s residents) left out because a group "
                  "was not available; --na-as-zero counts them as 0",
-                 ps->name ? ps->name : ig_grid_place_name(g, p),
-                 ps->cells_excluded, ps->cells_excluded == 1 ? "cell" : "cells",
-                 people);
+                 place_name(g, res, p), ps->cells_excluded,
+                 ps->cells_excluded == 1 ? "cell" : "cells", people);
     }
 }
 

@@ -17,8 +17,7 @@ ig_grid *cli_read_grid(cli_env *env, ig_ctx *ctx, cli_opts *o)
     ig_status st = ig_grid_read_path(ctx, path, &ro, &grid, &err);
     cli_progress_clear(&env->progress);
     if (st != IG_OK) {
-        cli_report(env, st, &err,
-                   strcmp(path, "-") == 0 ? "<stdin>" : path);
+        cli_report(env, st, &err, strcmp(path, "-") == 0 ? "<stdin>" : path);
         ig_grid_destroy(grid);
         return NULL;
     }

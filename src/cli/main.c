@@ -5,6 +5,7 @@
  * a new command is one line there plus its cmd_<name>.c. `help` and
  * `version` are small enough to live here. Exit codes: 0 success, 1 runtime
  * error, 2 usage error. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,24 +41,36 @@ const char *cli_cmd_summary(cli_cmd_id id)
 
 static void print_main_help(FILE *fp)
 {
-    fputs("Usage: integrid <command> [options] [FILE | -]\n"
-          "\n"
-          "Segregation, concentration and diversity measures on census "
-          "population grids.\n"
-          "\n"
-          "Commands:\n",
-          fp);
+    fputs(
+        "Usage: integrid <command> [options] [FILE | -]\n"
+        "\n"
+        "Segregation, concentration and diversity measures on census "
+        "population grids.\n"
+        "\n"
+        "Commands:\n",
+        fp);
     for (int i = 0; i < CLI_CMD_COUNT; i++)
         fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fputs("\n"
-          "Options:\n"
-          "  -h, --help      show this help and exit\n"
-          "      --version   print the version and exit\n"
-          "\n"
-          "Run 'integrid help <command>' for the options of a command.\n"
-          "Example: integrid measures grid.csv --by CITY --format table\n"
-          "Exit status: 0 success, 1 runtime error, 2 usage error.\n",
-          fp);
+    fputs(
+        "\n"
+        "Options:\n"
+        "  -h, --help      show this help and exit\n"
+        "      --version   print the version and exit\n"
+        "\n"
+        "Run 'integrid help <command>' for the options of a command.\n"
+        "Example: integrid measures grid.csv --by CITY --format table\n"
+        "Exit status: 0 success, 1 runtime error, 2 usage error.\n",
+        fp);
+}
+
+/* Exit status after printing help or the version: 1 when standard output
+ * could not take it (a full disk, a closed pipe with SIGPIPE ignored). */
+static int stdout_status(const char *cmd)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout)) return CLI_EXIT_OK;
+    fprintf(stderr, "integrid: %s%scannot write to standard output: %s\n",
+            cmd ? cmd : "", cmd ? ": " : "", strerror(errno ? errno : EIO));
+    return CLI_EXIT_ERROR;
 }
 
 static int find_command(const char *name)
@@ -92,7 +105,7 @@ int cli_cmd_version(int argc, char **argv)
     if (!cli_opts_parse(CLI_CMD_version, argc, argv, &o, &code)) return code;
     cli_opts_free(&o);
     printf("integrid %s\n", ig_version_string());
-    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
+    return stdout_status("version");
 }
 
 int cli_cmd_help(int argc, char **argv)
@@ -114,7 +127,7 @@ int cli_cmd_help(int argc, char **argv)
         }
     }
     cli_opts_free(&o);
-    return rc;
+    return rc == CLI_EXIT_OK ? stdout_status("help") : rc;
 }
 
 int main(int argc, char **argv)
@@ -126,11 +139,11 @@ int main(int argc, char **argv)
     const char *first = argv[1];
     if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
         print_main_help(stdout);
-        return CLI_EXIT_OK;
+        return stdout_status(NULL);
     }
     if (strcmp(first, "--version") == 0) {
         printf("integrid %s\n", ig_version_string());
-        return CLI_EXIT_OK;
+        return stdout_status(NULL);
     }
     if (first[0] == '-') {
         cli_usage_error(NULL, "expected a command before '%s'", first);

@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -76,77 +77,91 @@ typedef struct opt_def {
     const char *arg;  /* value name, NULL for a flag */
     unsigned cmds;    /* commands that accept it */
     opt_section section;
+    /* Plain options need no code: a string option stores its value in the
+     * `const char *` at str_off of cli_opts, a flag sets the int at
+     * flag_off to 1. Options whose value is checked have NONE in both. */
+    size_t str_off, flag_off;
     const char *help;
 } opt_def;
 
+#define NONE ((size_t)-1)
+#define STR(field) offsetof(cli_opts, field), NONE
+#define FLAG(field) NONE, offsetof(cli_opts, field)
+#define CHECKED NONE, NONE
+
 /* Rows with the same name must have disjoint command sets. */
 static const opt_def opt_table[] = {
-    {"format-in", OPT_FORMAT_IN, "NAME", C_READ, SEC_READ,
+    {"format-in", OPT_FORMAT_IN, "NAME", C_READ, SEC_READ, CHECKED,
      "force a reader instead of detecting one (see 'integrid formats')"},
-    {"sep", OPT_SEP, "CHAR", C_READ, SEC_READ,
+    {"sep", OPT_SEP, "CHAR", C_READ, SEC_READ, CHECKED,
      "field separator: ',' ';' or 'tab' (default: detect)"},
     {"decimal-comma", OPT_DECIMAL_COMMA, NULL, C_READ, SEC_READ,
+     FLAG(read.decimal_comma),
      "numbers use a decimal comma (1,5); default: detect"},
-    {"cell-col", OPT_CELL_COL, "COL", C_READ, SEC_READ,
+    {"cell-col", OPT_CELL_COL, "COL", C_READ, SEC_READ, STR(read.cell_col),
      "column with cell codes (CRS3035RES1000mN...E..., 1kmN...E...)"},
-    {"x", OPT_X, "COL", C_READ, SEC_READ,
+    {"x", OPT_X, "COL", C_READ, SEC_READ, STR(read.x_col),
      "column with x (easting) coordinates, metres"},
-    {"y", OPT_Y, "COL", C_READ, SEC_READ,
+    {"y", OPT_Y, "COL", C_READ, SEC_READ, STR(read.y_col),
      "column with y (northing) coordinates, metres"},
-    {"origin", OPT_ORIGIN, "ll|centre", C_READ, SEC_READ,
+    {"origin", OPT_ORIGIN, "ll|centre", C_READ, SEC_READ, CHECKED,
      "x/y give the lower-left corner or the centre of a cell"},
-    {"cell-size", OPT_CELL_SIZE, "M", C_READ, SEC_READ,
+    {"cell-size", OPT_CELL_SIZE, "M", C_READ, SEC_READ, CHECKED,
      "cell edge length in metres for x/y input (default: detect)"},
-    {"crs", OPT_CRS, "EPSG", C_READ, SEC_READ,
+    {"crs", OPT_CRS, "EPSG", C_READ, SEC_READ, CHECKED,
      "CRS code of x/y input (default: 3035, ETRS89-LAEA)"},
-    {"na", OPT_NA, "LIST", C_READ, SEC_READ,
-     "values meaning 'not available', e.g. '-1,-9,-9999,.' (default: NA,-9999)"},
-    {"groups", OPT_GROUPS, "A,B,C", C_READ, SEC_READ,
+    {"na", OPT_NA, "LIST", C_READ, SEC_READ, STR(read.na_values),
+     "values meaning 'not available', e.g. '-1,-9,-9999,.' (default: "
+     "NA,-9999)"},
+    {"groups", OPT_GROUPS, "A,B,C", C_READ, SEC_READ, CHECKED,
      "group columns (default: detect, e.g. Eurostat NAT,EU_OTH,OTH)"},
-    {"group", OPT_GROUP, "NAME=EXPR", C_READ, SEC_READ,
+    {"group", OPT_GROUP, "NAME=EXPR", C_READ, SEC_READ, CHECKED,
      "a group from columns, e.g. FOREIGN=EU_OTH+OTH (repeatable)"},
-    {"total", OPT_TOTAL, "COL", C_READ, SEC_READ,
+    {"total", OPT_TOTAL, "COL", C_READ, SEC_READ, STR(read.total_col),
      "population total column (default: the sum of the groups)"},
-    {"long", OPT_LONG, "UNIT,GROUP,COUNT", C_READ, SEC_READ,
+    {"long", OPT_LONG, "UNIT,GROUP,COUNT", C_READ, SEC_READ, CHECKED,
      "long format: one row per unit and group, no coordinates"},
-    {"by", OPT_BY, "COL", C_READ, SEC_READ,
+    {"by", OPT_BY, "COL", C_READ, SEC_READ, STR(read.by_col),
      "split into places by this column (one result block per value)"},
-    {"within", OPT_WITHIN, "COL", C_READ, SEC_READ,
+    {"within", OPT_WITHIN, "COL", C_READ, SEC_READ, STR(read.within_col),
      "clusters for between/within decompositions (e.g. districts)"},
-    {"keep", OPT_KEEP, "COL,...", C_READ, SEC_READ,
+    {"keep", OPT_KEEP, "COL,...", C_READ, SEC_READ, CHECKED,
      "extra numeric columns to keep (e.g. LAND_SURFACE)"},
     {"na-as-zero", OPT_NA_AS_ZERO, NULL, C_READ, SEC_READ,
+     FLAG(read.na_as_zero),
      "count 'not available' values as 0 instead of leaving cells out"},
-    {"strict", OPT_STRICT, NULL, C_READ, SEC_READ,
+    {"strict", OPT_STRICT, NULL, C_READ, SEC_READ, FLAG(read.strict),
      "a cell that appears twice is an error (default: rows are summed)"},
 
-    {"list", OPT_LIST, NULL, C_MEASURES, SEC_MEASURE,
+    {"list", OPT_LIST, NULL, C_MEASURES, SEC_MEASURE, FLAG(list),
      "list the measures (name, family, range, citation) and exit"},
-    {"only", OPT_ONLY, "M1,M2,...", C_MEASURES, SEC_MEASURE,
+    {"only", OPT_ONLY, "M1,M2,...", C_MEASURES, SEC_MEASURE, CHECKED,
      "compute only these measures (default: all; see --list)"},
-    {"seed", OPT_SEED, "N", C_MEASURES, SEC_MEASURE,
+    {"seed", OPT_SEED, "N", C_MEASURES, SEC_MEASURE, CHECKED,
      "random seed for simulated measures (default: 1)"},
-    {"reps", OPT_REPS, "N", C_MEASURES, SEC_MEASURE,
+    {"reps", OPT_REPS, "N", C_MEASURES, SEC_MEASURE, CHECKED,
      "simulations for simulated measures (default: 500)"},
-    {"atkinson-b", OPT_ATKINSON_B, "X", C_MEASURES, SEC_MEASURE,
+    {"atkinson-b", OPT_ATKINSON_B, "X", C_MEASURES, SEC_MEASURE, CHECKED,
      "Atkinson shape parameter, 0 < X < 1 (default: 0.5)"},
-    {"thresholds", OPT_THRESHOLDS, "N", C_MEASURES, SEC_MEASURE,
+    {"thresholds", OPT_THRESHOLDS, "N", C_MEASURES, SEC_MEASURE, CHECKED,
      "thresholds of the concentration profile (default: 1000)"},
-    {"threads", OPT_THREADS, "N", C_READ, SEC_MEASURE,
+    {"threads", OPT_THREADS, "N", C_READ, SEC_MEASURE, CHECKED,
      "worker threads (default: the number of online CPUs)"},
 
-    {"format", OPT_FORMAT, "F", C_MEASURES | C_FORMATS, SEC_OUTPUT,
+    {"format", OPT_FORMAT, "F", C_MEASURES | C_FORMATS, SEC_OUTPUT, CHECKED,
      "table, csv or json (default: table on a terminal, else csv)"},
-    {"format", OPT_FORMAT, "F", C_INFO, SEC_OUTPUT,
+    {"format", OPT_FORMAT, "F", C_INFO, SEC_OUTPUT, CHECKED,
      "table or json (default: table)"},
-    {"output", OPT_OUTPUT, "FILE", C_READ | C_FORMATS, SEC_OUTPUT,
+    {"output", OPT_OUTPUT, "FILE", C_READ | C_FORMATS, SEC_OUTPUT, STR(output),
      "write to FILE, atomically (default: standard output)"},
-    {"quiet", OPT_QUIET, NULL, C_READ, SEC_OUTPUT,
+    {"quiet", OPT_QUIET, NULL, C_READ, SEC_OUTPUT, FLAG(quiet),
      "no warnings on standard error"},
     {"no-progress", OPT_NO_PROGRESS, NULL, C_READ, SEC_OUTPUT,
+     FLAG(no_progress),
      "no progress bar (it is shown only on a terminal, after 1 s)"},
 
-    {"help", OPT_HELP, NULL, C_ALL, SEC_GENERAL, "show this help and exit"},
+    {"help", OPT_HELP, NULL, C_ALL, SEC_GENERAL, FLAG(help),
+     "show this help and exit"},
 };
 
 #define N_OPTS (sizeof opt_table / sizeof opt_table[0])
@@ -177,8 +192,8 @@ static int split_list(cli_opts *o, const char *opt, const char *arg,
         char *comma = strchr(p, ',');
         if (comma) *comma = '\0';
         if (*p == '\0') {
-            cli_usage_error(cli_cmd_name(o->cmd),
-                            "empty item in --%s '%s'", opt, arg);
+            cli_usage_error(cli_cmd_name(o->cmd), "empty item in --%s '%s'",
+                            opt, arg);
             return 0;
         }
         push(list, n, p);
@@ -256,10 +271,8 @@ static size_t prefix_matches(const char *given, cli_cmd_id cmd, char *buf,
     for (size_t i = 0; i < N_OPTS; i++) {
         if (!(opt_table[i].cmds & (1u << cmd))) continue;
         if (strncmp(opt_table[i].name, given, glen) != 0) continue;
-        int w = snprintf(buf + len, cap - len, "%s--%s", n ? ", " : "",
-                         opt_table[i].name);
-        if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
-        n++;
+        cli_appendf(buf, cap, &len, "%s--%s", n++ ? ", " : "",
+                    opt_table[i].name);
     }
     return n;
 }
@@ -270,6 +283,21 @@ static int bad_value(cli_opts *o, const char *opt, const char *arg,
     cli_usage_error(cli_cmd_name(o->cmd), "invalid value '%s' for --%s: %s",
                     arg, opt, expect);
     return 0;
+}
+
+/* A whole number in [min, max] into *dst. */
+static int set_int(cli_opts *o, const opt_def *d, const char *arg, long min,
+                   long max, int *dst)
+{
+    long v;
+    if (!parse_long(arg, min, max, &v)) {
+        char expect[96];
+        snprintf(expect, sizeof expect,
+                 "expected a whole number from %ld to %ld", min, max);
+        return bad_value(o, d->name, arg, expect);
+    }
+    *dst = (int)v;
+    return 1;
 }
 
 /* ---- one option --------------------------------------------------------- */
@@ -305,16 +333,15 @@ static int set_format_in(cli_opts *o, const char *arg)
     }
     char names[512] = "";
     size_t len = 0;
-    for (size_t i = 0; i < n && len < sizeof names; i++) {
+    for (size_t i = 0; i < n; i++) {
         const ig_reader_info *r = ig_reader_get(i);
-        if (!r) continue;
-        int w = snprintf(names + len, sizeof names - len, "%s%s",
-                         len ? ", " : "", r->name);
-        if (w > 0) len += (size_t)w;
+        if (r)
+            cli_appendf(names, sizeof names, &len, "%s%s", len ? ", " : "",
+                        r->name);
     }
     cli_usage_error(cli_cmd_name(o->cmd),
-                    "unknown input format '%s' for --format-in; known: %s",
-                    arg, names);
+                    "unknown input format '%s' for --format-in; known: %s", arg,
+                    names);
     return 0;
 }
 
@@ -340,8 +367,8 @@ static int check_group_expr(cli_opts *o, const char *opt, const char *expr)
         if (st == IG_ERR_DISABLED && strchr(expr, '=') &&
             (expr[0] == '=' || strchr(expr, '=')[1] == '\0')) {
             cli_usage_error(cli_cmd_name(o->cmd),
-                            "invalid group '%s' for --%s: use NAME=EXPR",
-                            expr, opt);
+                            "invalid group '%s' for --%s: use NAME=EXPR", expr,
+                            opt);
             return 0;
         }
         return 1;
@@ -357,105 +384,95 @@ static int check_group_expr(cli_opts *o, const char *opt, const char *expr)
 
 static int handle(cli_opts *o, const opt_def *d, const char *arg)
 {
+    if (d->str_off != NONE) {
+        *(const char **)(void *)((char *)o + d->str_off) = arg;
+        return 1;
+    }
+    if (d->flag_off != NONE) {
+        *(int *)(void *)((char *)o + d->flag_off) = 1;
+        return 1;
+    }
     long v;
     double x;
     switch ((opt_id)d->id) {
-    case OPT_FORMAT_IN: return set_format_in(o, arg);
-    case OPT_SEP: return set_sep(o, arg);
-    case OPT_DECIMAL_COMMA: o->read.decimal_comma = 1; return 1;
-    case OPT_CELL_COL: o->read.cell_col = arg; return 1;
-    case OPT_X: o->read.x_col = arg; return 1;
-    case OPT_Y: o->read.y_col = arg; return 1;
-    case OPT_ORIGIN:
-        if (strcmp(arg, "ll") == 0 || strcmp(arg, "lower-left") == 0)
-            o->read.origin = IG_ORIGIN_LL;
-        else if (strcmp(arg, "centre") == 0 || strcmp(arg, "center") == 0)
-            o->read.origin = IG_ORIGIN_CENTRE;
-        else
-            return bad_value(o, d->name, arg, "use ll or centre");
-        return 1;
-    case OPT_CELL_SIZE:
-        if (!parse_long(arg, 1, INT32_MAX, &v))
-            return bad_value(o, d->name, arg,
-                             "expected a whole number of metres > 0");
-        o->read.cell_size_m = (int32_t)v;
-        return 1;
-    case OPT_CRS: {
-        const char *p = arg;
-        if (strncasecmp(p, "EPSG:", 5) == 0) p += 5;
-        if (!parse_long(p, 1, 999999, &v))
-            return bad_value(o, d->name, arg,
-                             "expected an EPSG code such as 3035");
-        o->read.epsg = (int32_t)v;
-        return 1;
-    }
-    case OPT_NA: o->read.na_values = arg; return 1;
-    case OPT_GROUPS: {
-        size_t first = o->n_groups;
-        if (!split_list(o, d->name, arg, &o->groups, &o->n_groups)) return 0;
-        for (size_t i = first; i < o->n_groups; i++)
-            if (!check_group_expr(o, d->name, o->groups[i])) return 0;
-        return 1;
-    }
-    case OPT_GROUP:
-        if (!strchr(arg, '='))
-            return bad_value(o, d->name, arg,
-                             "use NAME=EXPR, e.g. FOREIGN=EU_OTH+OTH");
-        if (!check_group_expr(o, d->name, arg)) return 0;
-        push(&o->groups, &o->n_groups, arg);
-        return 1;
-    case OPT_TOTAL: o->read.total_col = arg; return 1;
-    case OPT_LONG: {
-        const char *c1 = strchr(arg, ',');
-        const char *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
-        if (!c1 || !c2 || strchr(c2 + 1, ',') || c1 == arg || c2 == c1 + 1 ||
-            c2[1] == '\0')
-            return bad_value(o, d->name, arg,
-                             "use UNIT_COL,GROUP_COL,COUNT_COL");
-        o->read.long_spec = arg;
-        return 1;
-    }
-    case OPT_BY: o->read.by_col = arg; return 1;
-    case OPT_WITHIN: o->read.within_col = arg; return 1;
-    case OPT_KEEP: return split_list(o, d->name, arg, &o->keep, &o->n_keep);
-    case OPT_NA_AS_ZERO: o->read.na_as_zero = 1; return 1;
-    case OPT_STRICT: o->read.strict = 1; return 1;
-    case OPT_LIST: o->list = 1; return 1;
-    case OPT_ONLY: return split_list(o, d->name, arg, &o->only, &o->n_only);
-    case OPT_SEED:
-        if (!parse_u64(arg, &o->params.seed))
-            return bad_value(o, d->name, arg,
-                             "expected a whole number from 0 to 2^64-1");
-        return 1;
-    case OPT_REPS:
-        if (!parse_long(arg, 1, 100000000, &v))
-            return bad_value(o, d->name, arg,
-                             "expected a whole number from 1 to 100000000");
-        o->params.reps = (int)v;
-        return 1;
-    case OPT_ATKINSON_B:
-        if (!parse_double(arg, &x) || !(x > 0.0 && x < 1.0))
-            return bad_value(o, d->name, arg,
-                             "expected a number between 0 and 1 (exclusive)");
-        o->params.atkinson_b = x;
-        return 1;
-    case OPT_THRESHOLDS:
-        if (!parse_long(arg, 2, 100000000, &v))
-            return bad_value(o, d->name, arg,
-                             "expected a whole number from 2 to 100000000");
-        o->params.n_thresholds = (int)v;
-        return 1;
-    case OPT_THREADS:
-        if (!parse_long(arg, 1, 1024, &v))
-            return bad_value(o, d->name, arg,
-                             "expected a whole number from 1 to 1024");
-        o->threads = (int)v;
-        return 1;
-    case OPT_FORMAT: return set_format(o, arg);
-    case OPT_OUTPUT: o->output = arg; return 1;
-    case OPT_QUIET: o->quiet = 1; return 1;
-    case OPT_NO_PROGRESS: o->no_progress = 1; return 1;
-    case OPT_HELP: return 1; /* handled by the caller */
+        case OPT_FORMAT_IN:
+            return set_format_in(o, arg);
+        case OPT_SEP:
+            return set_sep(o, arg);
+        case OPT_ORIGIN:
+            if (strcmp(arg, "ll") == 0 || strcmp(arg, "lower-left") == 0)
+                o->read.origin = IG_ORIGIN_LL;
+            else if (strcmp(arg, "centre") == 0 || strcmp(arg, "center") == 0)
+                o->read.origin = IG_ORIGIN_CENTRE;
+            else
+                return bad_value(o, d->name, arg, "use ll or centre");
+            return 1;
+        case OPT_CELL_SIZE: {
+            int m = 0;
+            if (!set_int(o, d, arg, 1, INT32_MAX, &m)) return 0;
+            o->read.cell_size_m = (int32_t)m;
+            return 1;
+        }
+        case OPT_CRS: {
+            const char *p = arg;
+            if (strncasecmp(p, "EPSG:", 5) == 0) p += 5;
+            if (!parse_long(p, 1, 999999, &v))
+                return bad_value(o, d->name, arg,
+                                 "expected an EPSG code such as 3035");
+            o->read.epsg = (int32_t)v;
+            return 1;
+        }
+        case OPT_GROUPS: {
+            size_t first = o->n_groups;
+            if (!split_list(o, d->name, arg, &o->groups, &o->n_groups))
+                return 0;
+            for (size_t i = first; i < o->n_groups; i++)
+                if (!check_group_expr(o, d->name, o->groups[i])) return 0;
+            return 1;
+        }
+        case OPT_GROUP:
+            if (!strchr(arg, '='))
+                return bad_value(o, d->name, arg,
+                                 "use NAME=EXPR, e.g. FOREIGN=EU_OTH+OTH");
+            if (!check_group_expr(o, d->name, arg)) return 0;
+            push(&o->groups, &o->n_groups, arg);
+            return 1;
+        case OPT_LONG: {
+            const char *c1 = strchr(arg, ',');
+            const char *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+            if (!c1 || !c2 || strchr(c2 + 1, ',') || c1 == arg ||
+                c2 == c1 + 1 || c2[1] == '\0')
+                return bad_value(o, d->name, arg,
+                                 "use UNIT_COL,GROUP_COL,COUNT_COL");
+            o->read.long_spec = arg;
+            return 1;
+        }
+        case OPT_KEEP:
+            return split_list(o, d->name, arg, &o->keep, &o->n_keep);
+        case OPT_ONLY:
+            return split_list(o, d->name, arg, &o->only, &o->n_only);
+        case OPT_SEED:
+            if (!parse_u64(arg, &o->params.seed))
+                return bad_value(o, d->name, arg,
+                                 "expected a whole number from 0 to 2^64-1");
+            return 1;
+        case OPT_REPS:
+            return set_int(o, d, arg, 1, 100000000, &o->params.reps);
+        case OPT_ATKINSON_B:
+            if (!parse_double(arg, &x) || !(x > 0.0 && x < 1.0))
+                return bad_value(
+                    o, d->name, arg,
+                    "expected a number between 0 and 1 (exclusive)");
+            o->params.atkinson_b = x;
+            return 1;
+        case OPT_THRESHOLDS:
+            return set_int(o, d, arg, 2, 100000000, &o->params.n_thresholds);
+        case OPT_THREADS:
+            return set_int(o, d, arg, 1, 1024, &o->threads);
+        case OPT_FORMAT:
+            return set_format(o, arg);
+        default:
+            break; /* plain options: stored above */
     }
     return 1;
 }
@@ -474,8 +491,9 @@ static int check_combination(cli_opts *o)
         return 0;
     }
     if (r->long_spec && (r->cell_col || r->x_col)) {
-        cli_usage_error(cmd, "--long input has no coordinates; "
-                             "drop --cell-col/--x/--y");
+        cli_usage_error(cmd,
+                        "--long input has no coordinates; "
+                        "drop --cell-col/--x/--y");
         return 0;
     }
     if (o->cmd == CLI_CMD_measures && o->list) {
@@ -483,7 +501,6 @@ static int check_combination(cli_opts *o)
             cli_usage_error(cmd, "--list takes no FILE");
             return 0;
         }
-        if (o->format == CLI_FMT_DEFAULT && o->output) o->format = CLI_FMT_CSV;
         return 1;
     }
     if (o->cmd == CLI_CMD_measures) {
@@ -517,11 +534,9 @@ static int check_combination(cli_opts *o)
                     if (bd[k] > limit) best[k] = NULL;
             char hint[256] = "";
             size_t len = 0;
-            for (int k = 0; k < 3 && best[k]; k++) {
-                int w = snprintf(hint + len, sizeof hint - len, "%s%s",
-                                 k ? ", " : "", best[k]);
-                if (w > 0 && (size_t)w < sizeof hint - len) len += (size_t)w;
-            }
+            for (int k = 0; k < 3 && best[k]; k++)
+                cli_appendf(hint, sizeof hint, &len, "%s%s", k ? ", " : "",
+                            best[k]);
             if (len)
                 cli_usage_error(cmd,
                                 "unknown measure '%s' in --only; closest: %s "
@@ -535,8 +550,9 @@ static int check_combination(cli_opts *o)
     }
     if (o->cmd == CLI_CMD_info || o->cmd == CLI_CMD_measures) {
         if (!o->input && isatty(STDIN_FILENO)) {
-            cli_usage_error(cmd, "no input FILE given (use '-' to read "
-                                 "standard input from a terminal)");
+            cli_usage_error(cmd,
+                            "no input FILE given (use '-' to read "
+                            "standard input from a terminal)");
             return 0;
         }
     }
@@ -574,7 +590,6 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
 
     opterr = 0;
     optind = 1;
-    int help = 0;
     for (;;) {
         int c = getopt_long(argc, argv, shorts, lopts, NULL);
         if (c == -1) break;
@@ -612,24 +627,30 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
         }
         const opt_def *d = find_def(c, cmd);
         if (!d) continue;
-        if (c == OPT_HELP) help = 1;
         if (!handle(o, d, optarg)) {
             *exit_code = CLI_EXIT_USAGE;
             cli_opts_free(o);
             return 0;
         }
     }
-    if (help) {
+    if (o->help) {
         cli_print_cmd_help(cmd, stdout);
         *exit_code = CLI_EXIT_OK;
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr,
+                    "integrid: %s: cannot write to standard output: %s\n", name,
+                    strerror(errno ? errno : EIO));
+            *exit_code = CLI_EXIT_ERROR;
+        }
         cli_opts_free(o);
         return 0;
     }
     int max_pos = (cmd == CLI_CMD_info || cmd == CLI_CMD_measures) ? 1
-                  : cmd == CLI_CMD_help                           ? 1
-                                                                  : 0;
+                  : cmd == CLI_CMD_help                            ? 1
+                                                                   : 0;
     if (argc - optind > max_pos) {
-        cli_usage_error(name, "unexpected argument '%s'", argv[optind + max_pos]);
+        cli_usage_error(name, "unexpected argument '%s'",
+                        argv[optind + max_pos]);
         *exit_code = CLI_EXIT_USAGE;
         cli_opts_free(o);
         return 0;

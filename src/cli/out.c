@@ -67,7 +67,11 @@ void cli_env_free(cli_env *env)
     cli_progress_destroy(&env->progress);
 }
 
-static void vmsg(cli_env *env, const char *kind, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 0)))
+#endif
+static void
+vmsg(cli_env *env, const char *kind, const char *fmt, va_list ap)
 {
     cli_progress_clear(&env->progress);
     fprintf(stderr, "integrid: %s: %s", env->cmd, kind);
@@ -365,10 +369,18 @@ void cli_json_str(FILE *fp, const char *s)
             p++;
         } else if (c < 0x20 || c == 0x7F) {
             switch (c) {
-            case '\n': fputs("\\n", fp); break;
-            case '\r': fputs("\\r", fp); break;
-            case '\t': fputs("\\t", fp); break;
-            default: fprintf(fp, "\\u%04x", c); break;
+                case '\n':
+                    fputs("\\n", fp);
+                    break;
+                case '\r':
+                    fputs("\\r", fp);
+                    break;
+                case '\t':
+                    fputs("\\t", fp);
+                    break;
+                default:
+                    fprintf(fp, "\\u%04x", c);
+                    break;
             }
             p++;
         } else if (c < 0x80) {
@@ -417,6 +429,16 @@ void cli_fmt_count(char *buf, size_t cap, double v)
         snprintf(buf, cap, "%.0f", v == 0.0 ? 0.0 : v);
     else
         snprintf(buf, cap, "%.6g", v);
+}
+
+void cli_appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+    if (*len >= cap) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *len, cap - *len, fmt, ap);
+    va_end(ap);
+    if (w > 0) *len += (size_t)w < cap - *len ? (size_t)w : cap - *len - 1;
 }
 
 double cli_sum(const double *v, size_t n)

@@ -4,8 +4,8 @@
  * It is drawn only when stderr is a terminal and --no-progress was not
  * given, and only once a phase has lasted over a second, so quick runs and
  * redirected output never see it (INTEGRID_PROGRESS_DELAY, in seconds,
- * changes that second; the tests set it to 0). Redraws are throttled to 10 per second.
- * The measure runner may report from worker threads, hence the mutex; a
+ * changes that second; the tests set it to 0). Redraws are throttled to 10 per
+ * second. The measure runner may report from worker threads, hence the mutex; a
  * thread that finds it taken simply skips that update. */
 #include <stdlib.h>
 #include <string.h>
@@ -104,8 +104,8 @@ int cli_progress_cb(void *ud, uint64_t done, uint64_t total)
         else
             snprintf(amount, sizeof amount, "%s", a);
     } else {
-        snprintf(amount, sizeof amount, "%llu / %llu",
-                 (unsigned long long)done, (unsigned long long)total);
+        snprintf(amount, sizeof amount, "%llu / %llu", (unsigned long long)done,
+                 (unsigned long long)total);
     }
     const int width = 30;
     if (total) {
@@ -116,8 +116,7 @@ int cli_progress_cb(void *ud, uint64_t done, uint64_t total)
         for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
         bar[width] = '\0';
         fprintf(stderr, "\r\033[K%s [%s] %3d%%  %s",
-                p->label ? p->label : "working", bar, (int)(f * 100.0),
-                amount);
+                p->label ? p->label : "working", bar, (int)(f * 100.0), amount);
     } else {
         fprintf(stderr, "\r\033[K%s  %s", p->label ? p->label : "working",
                 amount);

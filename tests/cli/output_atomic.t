@@ -47,6 +47,15 @@ exit 1
 $ mkdir ro && chmod 555 ro && if [ "$(id -u)" = 0 ]; then echo exit 1; else integrid measures -o ro/out.csv $DATA/alpha.csv 2>err.txt; echo "exit $?"; grep -q "cannot create output file 'ro/out.csv' (in directory 'ro/'): Permission denied" err.txt || cat err.txt; fi; ls -A ro
 exit 1
 # killed mid-run (SIGTERM): the temporary file is removed
-$ integrid measures --only modified_dissimilarity --reps 100000000 -o out.csv $DATA/tiny.csv & pid=$!; sleep 1; ls -A | grep -c '^\.out\.csv\.'; kill -TERM $pid; wait $pid; echo "status $?"; ls -A
+$ integrid measures --only modified_dissimilarity --reps 100000000 -o out.csv $DATA/tiny.csv & pid=$!; i=0; while [ $i -lt 300 ] && ! ls -A | grep -q '^\.out\.csv\.'; do sleep 0.1; i=$((i + 1)); done; ls -A | grep -c '^\.out\.csv\.'; kill -TERM $pid; wait $pid; echo "status $?"; ls -A
 1
 status 143
+# standard output that cannot take the data is a runtime error too
+% test -w /dev/full
+$ integrid measures --only share $DATA/alpha.csv > /dev/full
+? 1
+!! 1
+! ^integrid: measures: cannot write to standard output: No space left on device$
+$ integrid version > /dev/full
+? 1
+! ^integrid: version: cannot write to standard output
