@@ -52,6 +52,14 @@ run_step() {
     return $rc
 }
 
+# ctest_logged LOG ARGS...: ctest ARGS, shown and copied to LOG (pipefail
+# keeps ctest's exit status).
+ctest_logged() {
+    local log="$1"
+    shift
+    ctest "$@" 2>&1 | tee "$log"
+}
+
 print_timings() {
     echo
     echo "==== step timings (seconds)"
@@ -78,9 +86,8 @@ if [[ "${IG_SKIP_ASAN:-0}" != 1 ]]; then
     if run_step asan-configure cmake --preset asan "${configure_args[@]}" &&
        run_step asan-build cmake --build --preset asan -j2; then
         asan_log="build/asan/test-all-ctest.log"
-        run_step asan-ctest bash -c 'set -o pipefail; ctest --preset asan \
-            --output-on-failure --no-label-summary -LE "slow|bench" \
-            2>&1 | tee "$1"' _ "$asan_log"
+        run_step asan-ctest ctest_logged "$asan_log" --preset asan \
+            --output-on-failure --no-label-summary -LE "slow|bench"
         asan_summary="$(grep -E '^[0-9]+% tests passed' "$asan_log" | tail -n 1)"
     fi
 fi

@@ -47,9 +47,13 @@ ig_status ig__m_density_corrected_dissimilarity(const ig__min *in,
         double gap = fabs(g - o);
         if (gap == 0.0) continue; /* theta = 0 (and s_i may be 0 too) */
         double sd = sqrt(g * (1.0 - g) / s.X + o * (1.0 - o) / s.Y);
-        double xs = gap / sd;
         double c;
-        if (!(sd > 0.0) || xs > 40.0)
+        if (!(sd > 0.0)) {
+            ig_ksum_add(&k, gap); /* the limit of s_i theta_i */
+            continue;
+        }
+        double xs = gap / sd;
+        if (xs > 40.0)
             c = gap; /* theta = x' to double precision */
         else if (xs <= 1.0)
             c = 0.0;
