@@ -17,6 +17,12 @@
 #include "core/ksum.h"
 #include "integrid/ig_measure.h"
 
+/* A value with its weight. */
+typedef struct ig__vw {
+    double v;
+    double w;
+} ig__vw;
+
 typedef struct ig__min {
     ig_ctx *ctx;       /* scratch memory from here (ig__alloc/ig__free) */
     size_t n;          /* units */
@@ -34,6 +40,13 @@ typedef struct ig__min {
     const double *gsum; /* per-group sums, n_groups values */
     const ig_measure_params *p;
     ig_error *err;
+    /* Optional cache (NULL when absent): per group g, the units with
+     * t_i > 0 as (x_ig / t_i, t_i), in unit order then sorted by
+     * ig__sort_vw; sorted_n[g] entries. Set by the runner only when t is the
+     * same for single-group and multigroup measures. gini and multi_gini use
+     * it instead of sorting again; the sequence is identical to theirs. */
+    const ig__vw *const *sorted_pt;
+    const size_t *sorted_n;
 } ig__min;
 
 #define IG_MEASURE(id, fam, flags, rmin, rmax, rtext, params, summary, cite) \

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "measures/measure_impl.h"
+#include "measures/single/single_util.h"
 
 typedef struct view {
     size_t n;
@@ -26,6 +27,8 @@ typedef struct view {
     double *X;      /* per group */
     double **owned; /* compacted arrays to free, or NULL */
     size_t n_owned;
+    ig__vw **sorted; /* per group: see ig__min.sorted_pt; NULL if unused */
+    size_t *sorted_n;
 } view;
 
 typedef struct task {
@@ -68,6 +71,11 @@ void ig_run_opts_init(ig_run_opts *o)
 
 static void free_view(ig_ctx *ctx, view *v, size_t ng)
 {
+    if (v->sorted)
+        for (size_t k = 0; k < ng; k++)
+            ig__free(ctx, v->sorted[k], 2 * v->n * sizeof **v->sorted);
+    ig__free(ctx, v->sorted, ng * sizeof *v->sorted);
+    ig__free(ctx, v->sorted_n, ng * sizeof *v->sorted_n);
     if (v->owned)
         for (size_t k = 0; k < v->n_owned; k++)
             ig__free(ctx, v->owned[k], (v->n ? v->n : 1) * sizeof(double));
@@ -172,6 +180,30 @@ static ig_status build_view(void *ud, size_t p)
     return IG_OK;
 }
 
+/* Sort the unit shares of group (i % ng) in place (i / ng), once, for the
+ * measures that need them sorted (gini, multi_gini). */
+static ig_status sort_shares(void *ud, size_t i)
+{
+    run_state *s = ud;
+    size_t ng = ig_grid_ngroups(s->grid);
+    view *v = &s->views[i / ng];
+    size_t g = i % ng;
+    const double *x = v->counts[g], *t = v->t_single;
+    ig__vw *a = ig__calloc(s->ctx, 2 * v->n + 1, sizeof *a);
+    if (!a) return IG_ERR_NOMEM;
+    size_t m = 0;
+    for (size_t u = 0; u < v->n; u++)
+        if (t[u] > 0.0) {
+            a[m].v = x[u] / t[u];
+            a[m].w = t[u];
+            m++;
+        }
+    ig__sort_vw(a, a + m, m);
+    v->sorted[g] = a;
+    v->sorted_n[g] = m;
+    return IG_OK;
+}
+
 static ig_status set_row_error(run_state *s, ig_result_row *r,
                                const ig_error *e, ig_status st)
 {
@@ -211,6 +243,10 @@ static ig_status run_task(void *ud, size_t ti)
         in.t = v->t_multi;
         in.T = v->T_multi;
         in.gsum = v->X;
+    }
+    if (v->sorted) {
+        in.sorted_pt = (const ig__vw *const *)v->sorted;
+        in.sorted_n = v->sorted_n;
     }
     double value = (double)NAN;
     ig_status st = ig__measure_call(m, &in, &value);
@@ -415,6 +451,22 @@ ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
 
     st = ig__parallel_for(ctx, np, build_view, &s);
     if (st != IG_OK) goto fail;
+    /* gini and multi_gini share one sort of the unit shares per group when
+     * both kinds of measure see the same unit populations. */
+    {
+        const ig_measure_info *mg = ig_measure_find("gini"),
+                              *mm = ig_measure_find("multi_gini");
+        if (!ig_grid_has_total(grid) &&
+            (sel[ig_measure_index(mg)] || sel[ig_measure_index(mm)])) {
+            for (size_t p = 0; p < np; p++) {
+                s.views[p].sorted = ig__calloc(ctx, ng, sizeof(ig__vw *));
+                s.views[p].sorted_n = ig__calloc(ctx, ng, sizeof(size_t));
+                if (!s.views[p].sorted || !s.views[p].sorted_n) goto nomem;
+            }
+            st = ig__parallel_for(ctx, np * ng, sort_shares, &s);
+            if (st != IG_OK) goto fail;
+        }
+    }
     st = ig__parallel_for(ctx, s.n_tasks, run_task, &s);
     if (st != IG_OK) goto fail;
     *out = res;

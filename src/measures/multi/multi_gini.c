@@ -6,12 +6,24 @@
  * t_i = 0 get weight 0. One scratch array of n shares is reused for every
  * group. Undefined when T = 0 or fewer than 2 groups are present. */
 #include "measures/multi/multi_common.h"
+#include "measures/single/single_util.h"
 
 ig_status ig__m_multi_gini(const ig__min *in, double *value)
 {
     ig_status st = ig__multi_need_k2(in, "multi_gini");
     if (st != IG_OK) return st;
     size_t n = in->n;
+    if (in->sorted_pt) {
+        ig_ksum k0;
+        ig_ksum_init(&k0);
+        for (size_t g = 0; g < in->n_groups; g++)
+            if (in->gsum[g] > 0.0)
+                ig_ksum_add(&k0, ig__absdiff_sorted(in->sorted_pt[g],
+                                                    in->sorted_n[g]));
+        *value = ig_ksum_value(&k0) / in->T / in->T /
+                 (2.0 * ig__multi_interaction(in));
+        return IG_OK;
+    }
     double *v = ig__calloc(in->ctx, n, sizeof *v);
     if (!v)
         return ig__error_set(in->err, IG_ERR_NOMEM, 0, 0,

@@ -11,6 +11,12 @@ ig_status ig__m_gini(const ig__min *in, double *value)
     ig__single s;
     ig_status st = ig__single_setup(in, "gini", 0, &s);
     if (st != IG_OK) return st;
+    if (in->sorted_pt) {
+        double S0 = ig__absdiff_sorted(in->sorted_pt[in->group],
+                                       in->sorted_n[in->group]);
+        *value = S0 / (2.0 * s.X * s.Y);
+        return IG_OK;
+    }
     size_t m = 0;
     for (size_t i = 0; i < in->n; i++)
         if (in->t[i] > 0.0) m++;

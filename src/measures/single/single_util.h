@@ -9,12 +9,6 @@
 
 #include "measures/measure_impl.h"
 
-/* A value with its weight. */
-typedef struct ig__vw {
-    double v;
-    double w;
-} ig__vw;
-
 /* Sort a[0..n) by v ascending; tmp must hold n items (scratch). Radix sort
  * on the high bits of an order-preserving key, then each run of equal high
  * bits is finished by comparison, so the order is exact. */
