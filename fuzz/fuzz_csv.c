@@ -41,35 +41,35 @@ static void set_opts(ig_read_opts *o, int which)
     /* Detection from a sample would differ between block sizes. */
     o->decimal_comma = 0;
     switch (which) {
-    case 1:
-        o->groups = g1;
-        o->n_groups = 3;
-        o->total_col = "T";
-        o->by_col = "P";
-        o->keep = keep;
-        o->n_keep = 1;
-        o->x_col = "x";
-        o->y_col = "y";
-        o->origin = IG_ORIGIN_LL;
-        o->cell_size_m = 100;
-        o->na_values = "NA,-1,.";
-        break;
-    case 2:
-        o->long_spec = "u,g,n";
-        o->by_col = "P";
-        o->decimal_comma = 1;
-        o->delimiter = ';';
-        break;
-    case 3:
-        o->cell_col = "id";
-        o->groups = g3;
-        o->n_groups = 2;
-        o->within_col = "W";
-        o->na_as_zero = 1;
-        o->strict = 1;
-        break;
-    default:
-        break;
+        case 1:
+            o->groups = g1;
+            o->n_groups = 3;
+            o->total_col = "T";
+            o->by_col = "P";
+            o->keep = keep;
+            o->n_keep = 1;
+            o->x_col = "x";
+            o->y_col = "y";
+            o->origin = IG_ORIGIN_LL;
+            o->cell_size_m = 100;
+            o->na_values = "NA,-1,.";
+            break;
+        case 2:
+            o->long_spec = "u,g,n";
+            o->by_col = "P";
+            o->decimal_comma = 1;
+            o->delimiter = ';';
+            break;
+        case 3:
+            o->cell_col = "id";
+            o->groups = g3;
+            o->n_groups = 2;
+            o->within_col = "W";
+            o->na_as_zero = 1;
+            o->strict = 1;
+            break;
+        default:
+            break;
     }
 }
 
@@ -112,13 +112,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (nc != ig_grid_ncells(g[1]) || ng != ig_grid_ngroups(g[1]))
         fail("block size changed the grid's shape");
     for (size_t gi = 0; gi < ng; gi++) {
-        const double *a = ig_grid_counts(g[0], gi), *b = ig_grid_counts(g[1], gi);
+        const double *a = ig_grid_counts(g[0], gi),
+                     *b = ig_grid_counts(g[1], gi);
         for (size_t i = 0; i < nc; i++) {
             if (!same(a[i], b[i])) fail("block size changed a count");
             if (!(a[i] >= 0.0) || !isfinite(a[i])) fail("bad count");
         }
     }
-    if (ig_grid_get_stats(g[0])->rows_read != ig_grid_get_stats(g[1])->rows_read)
+    if (ig_grid_get_stats(g[0])->rows_read !=
+        ig_grid_get_stats(g[1])->rows_read)
         fail("block size changed rows_read");
     ig_grid_destroy(g[0]);
     ig_grid_destroy(g[1]);

@@ -26,10 +26,10 @@ static void trim(const char *s, size_t *a, size_t *b)
 }
 
 /* Check that s[a..b) is a usable column name. */
-static ig_status check_name(const char *s, size_t a, size_t b,
-                            const char *what, ig_error *err)
+static ig_status check_name(const char *s, size_t a, size_t b, const char *what,
+                            ig_error *err)
 {
-    size_t a0 = a, b0 = b;
+    size_t a0 = a;
     trim(s, &a, &b);
     if (a == b)
         return ig__error_set(err, IG_ERR_PARSE, 0, (long)a0 + 1,
@@ -46,7 +46,6 @@ static ig_status check_name(const char *s, size_t a, size_t b,
                                  "entry)",
                                  s, s[i], (long)i + 1);
     }
-    (void)b0;
     return IG_OK;
 }
 
@@ -111,8 +110,7 @@ ig_status ig__gexpr_parse(ig_ctx *ctx, const char *expr, ig__gexpr *out,
 {
     memset(out, 0, sizeof *out);
     if (!expr)
-        return ig__error_set(err, IG_ERR_PARSE, 0, 0,
-                             "empty group expression");
+        return ig__error_set(err, IG_ERR_PARSE, 0, 0, "empty group expression");
     size_t n = strlen(expr);
     const char *eq = memchr(expr, '=', n);
     size_t rhs = 0;
@@ -133,8 +131,7 @@ ig_status ig__gexpr_parse(ig_ctx *ctx, const char *expr, ig__gexpr *out,
     if (!eq && n_terms > 1) {
         ig__gexpr_free(ctx, out);
         const char *plus = strchr(expr, '+');
-        return ig__error_set(err, IG_ERR_PARSE, 0,
-                             (long)(plus - expr) + 1,
+        return ig__error_set(err, IG_ERR_PARSE, 0, (long)(plus - expr) + 1,
                              "group expression '%s' adds columns but has no "
                              "name; write NAME=%s",
                              expr, expr);

@@ -25,33 +25,39 @@ typedef struct ig__source ig__source;
 /* A block of whole records (the last one may lack its '\n' in the input;
  * the source adds it). Owned by the pipeline, reused after commit. */
 typedef struct ig__block {
-    char *buf;         /* cap + IG__IO_BLOCK_PAD bytes */
+    char *buf; /* cap + IG__IO_BLOCK_PAD bytes */
     size_t cap;
-    size_t len;        /* bytes of whole records; buf[len - 1] == '\n' */
-    uint64_t seq;      /* 0, 1, 2, ... in input order */
-    uint64_t in_done;  /* compressed bytes consumed when it was cut */
-    int eof;           /* no block follows */
+    size_t len;       /* bytes of whole records; buf[len - 1] == '\n' */
+    uint64_t seq;     /* 0, 1, 2, ... in input order */
+    uint64_t in_done; /* compressed bytes consumed when it was cut */
+    int eof;          /* no block follows */
     /* A failure of the source while cutting this block: reported when the
      * pipeline reaches it, so errors come out in input order. */
     ig_status st;
-    int st_next_line; /* 1: the error concerns the record starting here */
+    long st_line;  /* line of the failing record, counted from the block's
+                      first line (1); 0 when no line applies */
+    size_t fill_n; /* bytes buffered when the failure happened */
     ig_error err;
 } ig__block;
 
 /* Open @p path ("-" is standard input). Detects gzip by its magic bytes and
  * refuses other compressors with IG_ERR_FORMAT. */
-ig_status ig__source_open_path(ig_ctx *ctx, const char *path,
-                               ig__source **out, ig_error *err);
+ig_status ig__source_open_path(ig_ctx *ctx, const char *path, ig__source **out,
+                               ig_error *err);
 /* Borrow @p data for the life of the source. */
 ig_status ig__source_open_mem(ig_ctx *ctx, const void *data, size_t len,
                               ig__source **out, ig_error *err);
 void ig__source_close(ig__source *s);
 /* Limits; call before the first fill. block_bytes 0 = default. */
-void ig__source_limits(ig__source *s, uint64_t max_bytes,
-                       size_t max_line_bytes, size_t block_bytes);
+void ig__source_limits(ig__source *s, uint64_t max_bytes, size_t max_line_bytes,
+                       size_t block_bytes);
 int ig__source_gzip(const ig__source *s);
 /* Compressed size when known (regular file or memory), else 0. */
 uint64_t ig__source_total(const ig__source *s);
+/* The first IG__IO_HEAD_BYTES decompressed bytes (fewer for short input),
+ * BOM removed; valid once the first block is filled. */
+#define IG__IO_HEAD_BYTES 4096
+const char *ig__source_head(const ig__source *s, size_t *n);
 /* Cut the next block into @p b (growing b->buf as needed). On failure the
  * status is returned and also stored in b->st / b->err. The first block
  * holds the header and at least one non-blank record when there is one. */
@@ -67,6 +73,9 @@ size_t ig__csv_first_record_end(const char *buf, size_t n);
 
 /* ---- pipeline ---------------------------------------------------------- */
 
+/* Most threads one read uses (the ring holds 2 blocks per thread + 1). */
+#define IG__IO_MAX_THREADS 16
+
 typedef struct ig__pipe_ops {
     void *ud;
     /* Per-slot parse state. */
@@ -78,8 +87,7 @@ typedef struct ig__pipe_ops {
     void (*parse)(void *ud, const ig__block *b, void *res);
     /* Consume a parsed block; runs on the calling thread, in input order.
      * For a block with b->st != IG_OK, parse was not called. */
-    ig_status (*commit)(void *ud, const ig__block *b, void *res,
-                        ig_error *err);
+    ig_status (*commit)(void *ud, const ig__block *b, void *res, ig_error *err);
 } ig__pipe_ops;
 
 /* Run the pipeline from an already filled first block (ownership passes to
@@ -97,8 +105,7 @@ enum { IG__NUM_OK = 0, IG__NUM_BAD = 1, IG__NUM_NOT_FINITE = 2 };
  * separator @p dec ('.' or ','). Exact for integers up to 2^53, correctly
  * rounded otherwise (Clinger's fast path, else strtod with the C library's
  * decimal point @p libc_dp). */
-int ig__num_parse(const char *s, size_t n, char dec, char libc_dp,
-                  double *out);
+int ig__num_parse(const char *s, size_t n, char dec, char libc_dp, double *out);
 
 /* ---- group expressions ------------------------------------------------- */
 
@@ -139,11 +146,11 @@ typedef struct ig__io_input {
     ig__source *src;
     ig__block *first; /* filled; ownership passes to the reader */
     const ig_read_opts *opts;
+    int forced; /* the reader was named by opts->format */
 } ig__io_input;
 
 ig_status ig__table_read(ig__io_input *in, ig__table_flavour flavour,
-                         const char *format_name, ig_grid **out,
-                         ig_error *err);
+                         const char *format_name, ig_grid **out, ig_error *err);
 
 /* Test hook: ig_grid_read_mem() with a chosen block size, so small inputs
  * exercise block boundaries. */

@@ -57,8 +57,7 @@ static int slow_path(const char *s, size_t n, char dec, char libc_dp,
     return IG__NUM_OK;
 }
 
-int ig__num_parse(const char *s, size_t n, char dec, char libc_dp,
-                  double *out)
+int ig__num_parse(const char *s, size_t n, char dec, char libc_dp, double *out)
 {
     size_t i = 0;
     int neg = 0;
@@ -68,9 +67,9 @@ int ig__num_parse(const char *s, size_t n, char dec, char libc_dp,
         i = 1;
     }
     uint64_t m = 0;
-    int sig = 0;      /* significant digits kept in m */
-    int dropped = 0;  /* significant digits beyond 19 (slow path) */
-    int digits = 0;   /* all mantissa digits seen */
+    int sig = 0;     /* significant digits kept in m */
+    int dropped = 0; /* significant digits beyond 19 (slow path) */
+    int digits = 0;  /* all mantissa digits seen */
     long e10 = 0;
     while (i < n && is_digit(s[i])) {
         digits++;

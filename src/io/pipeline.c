@@ -124,7 +124,10 @@ ig_status ig__pipe_run(ig_ctx *ctx, ig__source *src, ig__block *first,
                        const ig__pipe_ops *ops, ig_progress_fn progress,
                        void *progress_ud, ig_error *err)
 {
+    /* Reading scales to a handful of threads (one inflater feeds them);
+     * the cap keeps the ring, and so memory, small for large budgets. */
     int n_threads = ig__threads(ctx);
+    if (n_threads > IG__IO_MAX_THREADS) n_threads = IG__IO_MAX_THREADS;
     pipeline p;
     memset(&p, 0, sizeof p);
     p.ctx = ctx;
@@ -160,9 +163,9 @@ ig_status ig__pipe_run(ig_ctx *ctx, ig__source *src, ig__block *first,
         }
     }
     if (st == IG_OK) {
-        pthread_t tids[256];
+        pthread_t tids[IG__IO_MAX_THREADS];
         int started = 0;
-        for (int t = 1; t < n_threads && t <= 256; t++) {
+        for (int t = 1; t < n_threads; t++) {
             if (pthread_create(&tids[started], NULL, helper, &p) != 0)
                 break; /* fewer helpers: slower, same result */
             started++;

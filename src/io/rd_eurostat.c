@@ -27,8 +27,7 @@ static int is_code_name(const char *s, size_t n)
 
 static ig_probe_answer identify(const ig__probe *p)
 {
-    return ig__probe_header_any(p, is_code_name) ? IG_PROBE_YES
-                                                 : IG_PROBE_NO;
+    return ig__probe_header_any(p, is_code_name) ? IG_PROBE_YES : IG_PROBE_NO;
 }
 
 static ig_status read_eurostat(ig__io_input *in, ig_grid **out, ig_error *err)

@@ -16,15 +16,15 @@ typedef enum ig_probe_answer {
 
 /* What identify() may look at. */
 typedef struct ig__probe {
-    const char *name;  /* path or the name given for memory input */
-    const char *ext;   /* lower-case extension without ".gz", "" if none */
-    const char *head;  /* first decompressed bytes (no BOM) */
-    size_t n_head;     /* at most IG__PROBE_BYTES */
+    const char *name; /* path or the name given for memory input */
+    const char *ext;  /* lower-case extension without ".gz", "" if none */
+    const char *head; /* first decompressed bytes (no BOM) */
+    size_t n_head;    /* at most IG__PROBE_BYTES */
     int gzip;
-    uint64_t size;     /* compressed size, 0 when unknown */
+    uint64_t size; /* compressed size, 0 when unknown */
 } ig__probe;
 
-#define IG__PROBE_BYTES 4096
+#define IG__PROBE_BYTES IG__IO_HEAD_BYTES
 
 enum { IG_RD_GRID = 1u, IG_RD_STREAMING = 2u };
 

@@ -137,19 +137,31 @@ static ig_status read_source(ig_ctx *ctx, ig__source *src, const char *name,
             return unknown_format(opts->format, err);
         }
     }
-    ig__source_limits(src, opts->max_bytes, opts->max_line_bytes,
-                      block_bytes);
+    ig__source_limits(src, opts->max_bytes, opts->max_line_bytes, block_bytes);
     ig__block *b = ig__calloc(ctx, 1, sizeof *b);
     if (!b) {
         ig__source_close(src);
         return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
     }
     ig_status st = ig__source_fill(src, b);
+    if (st != IG_OK && !rd && b->fill_n &&
+        memchr(b->buf, '\0',
+               b->fill_n < IG__PROBE_BYTES ? b->fill_n : IG__PROBE_BYTES)) {
+        /* Binary data that never ends a line: say what it is. */
+        ig__block_free(ctx, b);
+        ig__source_close(src);
+        ig__error_set(err, IG_ERR_FORMAT, 0, 0,
+                      "not a format integrid reads (binary data in the "
+                      "first bytes); expected delimited text such as CSV, "
+                      "plain or gzip-compressed");
+        ig__error_file(err, name);
+        return IG_ERR_FORMAT;
+    }
     if (st != IG_OK) {
         if (err) {
             *err = b->err;
             err->status = st;
-            if (b->st_next_line) err->line = 1;
+            if (b->st_line) err->line = b->st_line;
         }
         ig__block_free(ctx, b);
         ig__source_close(src);
@@ -162,8 +174,7 @@ static ig_status read_source(ig_ctx *ctx, ig__source *src, const char *name,
         ig__probe p;
         p.name = name;
         p.ext = ext;
-        p.head = b->buf;
-        p.n_head = b->len < IG__PROBE_BYTES ? b->len : IG__PROBE_BYTES;
+        p.head = ig__source_head(src, &p.n_head);
         p.gzip = ig__source_gzip(src);
         p.size = ig__source_total(src);
         const ig__reader_vt *maybe = NULL;
@@ -190,6 +201,7 @@ static ig_status read_source(ig_ctx *ctx, ig__source *src, const char *name,
     in.src = src;
     in.first = b;
     in.opts = opts;
+    in.forced = opts->format && opts->format[0];
     ig_grid *g = NULL;
     st = rd->read(&in, &g, err);
     if (in.first) ig__block_free(ctx, in.first);

@@ -28,7 +28,7 @@
 
 struct ig__source {
     ig_ctx *ctx;
-    int fd;           /* -1 for memory */
+    int fd; /* -1 for memory */
     int own_fd;
     const unsigned char *mem; /* memory input */
     size_t mem_len;
@@ -47,7 +47,7 @@ struct ig__source {
     z_stream *zs;
     int zs_init;
 #endif
-    uint64_t total;   /* compressed size when known */
+    uint64_t total; /* compressed size when known */
     uint64_t out_total;
     int out_eof;
     int done;
@@ -58,14 +58,17 @@ struct ig__source {
     size_t block_bytes;
     char *carry;
     size_t carry_len, carry_cap;
+    /* The first decompressed bytes, for identify(): independent of where
+     * the first block is cut. */
+    char head[IG__IO_HEAD_BYTES];
+    size_t head_len;
 };
 
 /* ---- raw input ---------------------------------------------------------- */
 
 static ig_status io_error(ig_error *err, const char *what)
 {
-    return ig__error_set(err, IG_ERR_IO, 0, 0, "%s: %s", what,
-                         strerror(errno));
+    return ig__error_set(err, IG_ERR_IO, 0, 0, "%s: %s", what, strerror(errno));
 }
 
 /* Read from fd into dst, retrying on EINTR. */
@@ -194,8 +197,8 @@ static ig_status next_member(ig__source *s, int *ended, ig_error *err)
 }
 
 /* Inflate into dst; *got == 0 only at the end of the data. */
-static ig_status inflate_some(ig__source *s, char *dst, size_t cap,
-                              size_t *got, ig_error *err)
+static ig_status inflate_some(ig__source *s, char *dst, size_t cap, size_t *got,
+                              ig_error *err)
 {
     *got = 0;
     if (cap > UINT32_MAX) cap = UINT32_MAX;
@@ -323,7 +326,9 @@ static ig_status check_magic(ig__source *s, ig_error *err)
         const char *what;
     } other[] = {
         {"BZh", 3, "bzip2"},
-        {"\xfd" "7zXZ", 5, "xz"},
+        {"\xfd"
+         "7zXZ",
+         5, "xz"},
         {"\x28\xb5\x2f\xfd", 4, "zstd"},
         {"PK\x03\x04", 4, "zip"},
         {"\x1f\x9d", 2, "compress (.Z)"},
@@ -349,8 +354,8 @@ static ig__source *source_new(ig_ctx *ctx)
     return s;
 }
 
-ig_status ig__source_open_path(ig_ctx *ctx, const char *path,
-                               ig__source **out, ig_error *err)
+ig_status ig__source_open_path(ig_ctx *ctx, const char *path, ig__source **out,
+                               ig_error *err)
 {
     ig__source *s = source_new(ctx);
     if (!s) return IG_ERR_NOMEM;
@@ -386,8 +391,8 @@ ig_status ig__source_open_path(ig_ctx *ctx, const char *path,
      * them one at a time). */
     while (!s->in_eof && s->in_len < 8) {
         size_t got = 0;
-        st = fd_read(s->fd, s->in_own + s->in_len, IN_CHUNK - s->in_len,
-                     &got, err);
+        st = fd_read(s->fd, s->in_own + s->in_len, IN_CHUNK - s->in_len, &got,
+                     err);
         if (st != IG_OK) {
             ig__source_close(s);
             return st;
@@ -435,8 +440,8 @@ void ig__source_close(ig__source *s)
     ig__free(ctx, s, sizeof *s);
 }
 
-void ig__source_limits(ig__source *s, uint64_t max_bytes,
-                       size_t max_line_bytes, size_t block_bytes)
+void ig__source_limits(ig__source *s, uint64_t max_bytes, size_t max_line_bytes,
+                       size_t block_bytes)
 {
     s->max_bytes = max_bytes;
     s->max_line = max_line_bytes ? max_line_bytes : IG__IO_MAX_LINE_DEFAULT;
@@ -451,6 +456,12 @@ int ig__source_gzip(const ig__source *s)
 uint64_t ig__source_total(const ig__source *s)
 {
     return s->total;
+}
+
+const char *ig__source_head(const ig__source *s, size_t *n)
+{
+    *n = s->head_len;
+    return s->head;
 }
 
 /* ---- record boundaries -------------------------------------------------- */
@@ -492,8 +503,8 @@ size_t ig__csv_first_record_end(const char *buf, size_t n)
         if (!in_q) {
             /* Jump to the next quote or newline. */
             const char *nl = memchr(buf + i, '\n', n - i);
-            const char *q = memchr(buf + i, '"', (nl ? (size_t)(nl - buf)
-                                                     : n) - i);
+            const char *q =
+                memchr(buf + i, '"', (nl ? (size_t)(nl - buf) : n) - i);
             if (!q) return nl ? (size_t)(nl - buf) + 1 : 0;
             in_q = 1;
             i = (size_t)(q - buf) + 1;
@@ -561,7 +572,8 @@ ig_status ig__source_fill(ig__source *s, ig__block *b)
     b->len = 0;
     b->eof = 0;
     b->st = IG_OK;
-    b->st_next_line = 0;
+    b->st_line = 0;
+    b->fill_n = 0;
     b->err.status = IG_OK;
     b->err.msg[0] = '\0';
     b->err.file[0] = '\0';
@@ -574,10 +586,11 @@ ig_status ig__source_fill(ig__source *s, ig__block *b)
     }
     int first = b->seq == 0;
     size_t target = s->block_bytes;
+    if (first && target < IG__IO_HEAD_BYTES) target = IG__IO_HEAD_BYTES;
     if (target < s->carry_len + 1) target = s->carry_len + 1;
     ig_status st = ensure_cap(s->ctx, b, target + 1);
     if (st != IG_OK) return fill_fail(s, b, st);
-    memcpy(b->buf, s->carry, s->carry_len);
+    if (s->carry_len) memcpy(b->buf, s->carry, s->carry_len);
     size_t n = s->carry_len;
     s->carry_len = 0;
     for (;;) {
@@ -595,10 +608,15 @@ ig_status ig__source_fill(ig__source *s, ig__block *b)
                 }
             }
         }
+        if (first && !s->head_len) {
+            s->head_len = n < IG__IO_HEAD_BYTES ? n : IG__IO_HEAD_BYTES;
+            memcpy(s->head, b->buf, s->head_len);
+        }
         if (s->out_eof) {
             if (n > 0 && b->buf[n - 1] != '\n') b->buf[n++] = '\n';
             b->len = n;
-            memset(b->buf + n, 0, IG__IO_BLOCK_PAD); /* defined bytes for scans */
+            memset(b->buf + n, 0,
+                   IG__IO_BLOCK_PAD); /* defined bytes for scans */
             b->eof = 1;
             s->done = 1;
             b->in_done = in_offset(s);
@@ -611,7 +629,7 @@ ig_status ig__source_fill(ig__source *s, ig__block *b)
             st = ig__grow(s->ctx, &c, &s->carry_cap, n - cut, 1);
             if (st != IG_OK) return fill_fail(s, b, st);
             s->carry = c;
-            memcpy(s->carry, b->buf + cut, n - cut);
+            if (n > cut) memcpy(s->carry, b->buf + cut, n - cut);
             s->carry_len = n - cut;
             b->len = cut;
             memset(b->buf + cut, 0, IG__IO_BLOCK_PAD);
@@ -619,7 +637,12 @@ ig_status ig__source_fill(ig__source *s, ig__block *b)
             return IG_OK;
         }
         if (n > s->max_line) {
-            b->st_next_line = 1;
+            /* The long record starts after the last complete one. */
+            size_t lb = ig__csv_last_record_end(b->buf, n);
+            long lines = 1;
+            for (size_t k = 0; k < lb; k++) lines += b->buf[k] == '\n';
+            b->st_line = lines;
+            b->fill_n = n;
             ig__error_set(&b->err, IG_ERR_PARSE, 0, 1,
                           "a line is longer than %zu bytes (the "
                           "max_line_bytes limit)%s; is this a text table? "

@@ -36,7 +36,7 @@ typedef struct tbl_res {
     size_t *unit_off;   /* M_UNIT, M_LONG: unit name in the arena */
     size_t *group_off;  /* M_LONG: group value */
     size_t *place_off, *within_off;
-    long *line;         /* line of each row, relative to the block */
+    long *line; /* line of each row, relative to the block */
     char *arena;
     size_t alen, acap;
     char *scratch; /* unescaped quoted field */
@@ -66,6 +66,7 @@ typedef struct tbl {
     const char *name;
     const char *format;
     int flavour;
+    int forced;
     char delim, dec, libc_dp;
     int dec_comma;
     uint8_t cls[256];
@@ -85,7 +86,7 @@ typedef struct tbl {
     /* numeric slots */
     size_t n_num;
     int32_t *num_col;
-    int32_t *num_flag; /* flag slot or -1 */
+    int32_t *num_flag;  /* flag slot or -1 */
     uint8_t *num_count; /* 1: a count (>= 0); 0: coordinate or variable */
     size_t n_flag;
     int32_t *flag_col;

@@ -76,47 +76,62 @@ static int grow_to(ig_ctx *ctx, void **pp, size_t cap, size_t nc, size_t es)
     return 1;
 }
 
-#define GROW_ALL(ctx, obj, capf, need, list)                                \
-    do {                                                                    \
-        if ((need) > (obj)->capf) {                                         \
-            size_t nc_ = (obj)->capf ? (obj)->capf * 2 : 256;               \
-            while (nc_ < (need)) nc_ *= 2;                                  \
-            int ok_ = 1;                                                    \
-            list                                                            \
-            if (!ok_) return IG_ERR_NOMEM;                                  \
-            (obj)->capf = nc_;                                              \
-        }                                                                   \
-    } while (0)
-#define G1(ctx, obj, capf, f)                                               \
-    {                                                                       \
-        void *p_ = (obj)->f;                                                \
-        if (ok_ && !grow_to(ctx, &p_, (obj)->capf, nc_, sizeof *(obj)->f))  \
-            ok_ = 0;                                                        \
-        (obj)->f = p_;                                                      \
-    }
+static size_t next_cap(size_t cap, size_t need)
+{
+    size_t nc = cap ? cap * 2 : 256;
+    while (nc < need) nc *= 2;
+    return nc;
+}
 
+/* On failure every array keeps a valid block (of the old or new size). */
 static ig_status long_reserve_rows(ig_ctx *ctx, tbl_long *L, size_t need)
 {
-    GROW_ALL(ctx, L, cap, need,
-             G1(ctx, L, cap, unit) G1(ctx, L, cap, group) G1(ctx, L, cap, val)
-                 G1(ctx, L, cap, na) G1(ctx, L, cap, line));
+    if (need <= L->cap) return IG_OK;
+    size_t nc = next_cap(L->cap, need), c = L->cap;
+    void *u = L->unit, *g = L->group, *v = L->val, *n = L->na, *l = L->line;
+    int ok = grow_to(ctx, &u, c, nc, sizeof *L->unit) &&
+             grow_to(ctx, &g, c, nc, sizeof *L->group) &&
+             grow_to(ctx, &v, c, nc, sizeof *L->val) &&
+             grow_to(ctx, &n, c, nc, sizeof *L->na) &&
+             grow_to(ctx, &l, c, nc, sizeof *L->line);
+    L->unit = u;
+    L->group = g;
+    L->val = v;
+    L->na = n;
+    L->line = l;
+    if (!ok) return IG_ERR_NOMEM;
+    L->cap = nc;
     return IG_OK;
 }
 
 static ig_status long_reserve_units(ig_ctx *ctx, tbl_long *L, size_t need)
 {
-    GROW_ALL(ctx, L, ucap, need,
-             G1(ctx, L, ucap, u_place) G1(ctx, L, ucap, u_within)
-                 G1(ctx, L, ucap, u_line) G1(ctx, L, ucap, u_place_line)
-                     G1(ctx, L, ucap, u_within_line) G1(ctx, L, ucap, u_flag));
+    if (need <= L->ucap) return IG_OK;
+    size_t nc = next_cap(L->ucap, need), c = L->ucap;
+    void *p = L->u_place, *w = L->u_within, *l = L->u_line,
+         *pl = L->u_place_line, *wl = L->u_within_line, *f = L->u_flag;
+    int ok = grow_to(ctx, &p, c, nc, sizeof *L->u_place) &&
+             grow_to(ctx, &w, c, nc, sizeof *L->u_within) &&
+             grow_to(ctx, &l, c, nc, sizeof *L->u_line) &&
+             grow_to(ctx, &pl, c, nc, sizeof *L->u_place_line) &&
+             grow_to(ctx, &wl, c, nc, sizeof *L->u_within_line) &&
+             grow_to(ctx, &f, c, nc, sizeof *L->u_flag);
+    L->u_place = p;
+    L->u_within = w;
+    L->u_line = l;
+    L->u_place_line = pl;
+    L->u_within_line = wl;
+    L->u_flag = f;
+    if (!ok) return IG_ERR_NOMEM;
+    L->ucap = nc;
     return IG_OK;
 }
 
 /* A unit's --by / --within value must not change between its rows. */
 static ig_status same_label(tbl *t, ig__strtab *tab, const char *val,
-                            uint32_t *slot, long *slot_line,
-                            const char *unit, const char *opt,
-                            const char *col, long line, ig_error *err)
+                            uint32_t *slot, long *slot_line, const char *unit,
+                            const char *opt, const char *col, long line,
+                            ig_error *err)
 {
     uint32_t id;
     if (ig__strtab_intern(tab, val, strlen(val), &id) != IG_OK)
@@ -132,8 +147,8 @@ static ig_status same_label(tbl *t, ig__strtab *tab, const char *val,
                          "unit '%s' has two %s values in column '%s': '%s' "
                          "on line %ld and '%s' on line %ld; a unit belongs "
                          "to one place",
-                         unit, opt, col, ig__strtab_get(tab, *slot),
-                         *slot_line, val, line);
+                         unit, opt, col, ig__strtab_get(tab, *slot), *slot_line,
+                         val, line);
 }
 
 static ig_status commit_long(tbl *t, tbl_res *r, ig_error *err)
@@ -215,8 +230,8 @@ static ig_status commit_wide(tbl *t, tbl_res *r, ig_error *err)
             size = r->cells[0].size_m;
             epsg = r->cells[0].epsg;
         }
-        st = make_builder(t, size, epsg,
-                          (const char *const *)t->group_names, err);
+        st = make_builder(t, size, epsg, (const char *const *)t->group_names,
+                          err);
         if (st != IG_OK) return st;
     }
     size_t G = t->n_groups, V = t->n_vars;
@@ -240,8 +255,7 @@ static ig_status commit_wide(tbl *t, tbl_res *r, ig_error *err)
     return IG_OK;
 }
 
-ig_status ig__tbl_commit(void *ud, const ig__block *b, void *res,
-                         ig_error *err)
+ig_status ig__tbl_commit(void *ud, const ig__block *b, void *res, ig_error *err)
 {
     tbl *t = ud;
     tbl_res *r = res;
@@ -249,16 +263,16 @@ ig_status ig__tbl_commit(void *ud, const ig__block *b, void *res,
         if (err) {
             *err = b->err;
             err->status = b->st;
-            if (b->st_next_line) err->line = t->base_line + 1;
+            if (b->st_line) err->line = t->base_line + b->st_line;
         }
         return b->st;
     }
-    ig_status st = t->mode == M_LONG ? commit_long(t, r, err)
-                                     : commit_wide(t, r, err);
+    ig_status st =
+        t->mode == M_LONG ? commit_long(t, r, err) : commit_wide(t, r, err);
     if (st != IG_OK) return st;
     if (r->st != IG_OK)
-        return ig__error_set(err, r->st, t->base_line + r->err_line,
-                             r->err_col, "%s", r->err_msg);
+        return ig__error_set(err, r->st, t->base_line + r->err_line, r->err_col,
+                             "%s", r->err_msg);
     t->rows += r->rows;
     if (t->mode != M_LONG) t->flagged += r->flagged_rows; /* long: per unit */
     if (r->total_fixed) {
@@ -311,8 +325,7 @@ static ig_status long_groups(tbl *t, int32_t **gmap_out, ig_error *err)
                 st = ig__error_set(err, IG_ERR_NOT_FOUND, 0, 0,
                                    "group '%s' does not occur in column "
                                    "'%s'; its values are: %s",
-                                   nm, t->cols[t->str_col[t->group_str]],
-                                   list);
+                                   nm, t->cols[t->str_col[t->group_str]], list);
             } else {
                 gmap[id] = (int32_t)g;
             }
@@ -403,8 +416,7 @@ static ig_status finish_long(tbl *t, ig_error *err)
             epsg = c.epsg;
         }
     }
-    st = make_builder(t, size, epsg, (const char *const *)t->group_names,
-                      err);
+    st = make_builder(t, size, epsg, (const char *const *)t->group_names, err);
     if (st != IG_OK) goto out;
     ig_grid_row row;
     memset(&row, 0, sizeof row);
@@ -430,9 +442,8 @@ static ig_status finish_long(tbl *t, ig_error *err)
         }
         row.counts = c;
         row.na = any ? a : NULL;
-        row.place = t->place_str >= 0
-                        ? ig__strtab_get(L->places, L->u_place[u])
-                        : NULL;
+        row.place =
+            t->place_str >= 0 ? ig__strtab_get(L->places, L->u_place[u]) : NULL;
         row.within = t->within_str >= 0
                          ? ig__strtab_get(L->withins, L->u_within[u])
                          : NULL;

@@ -90,11 +90,11 @@ static int res_reserve(const tbl *t, tbl_res *r)
     int ok = 1;
     /* Each array moves to the new capacity or stays at the old one; the
      * capacity is raised only when all have moved. */
-#define GROW(field, es)                                                    \
-    do {                                                                   \
-        void *tmp_ = r->field;                                             \
-        if (ok && !regrow(ctx, &tmp_, r->cap, nc, (es))) ok = 0;           \
-        r->field = tmp_;                                                   \
+#define GROW(field, es)                                          \
+    do {                                                         \
+        void *tmp_ = r->field;                                   \
+        if (ok && !regrow(ctx, &tmp_, r->cap, nc, (es))) ok = 0; \
+        r->field = tmp_;                                         \
     } while (0)
     if (t->mode == M_CODE || t->mode == M_XY) GROW(cells, sizeof(ig_cell));
     GROW(counts, g * sizeof(double));
@@ -119,15 +119,15 @@ static int res_reserve(const tbl *t, tbl_res *r)
 
 /* ---- errors ------------------------------------------------------------- */
 
-static void rerr(tbl_res *r, ig_status st, long line, long col,
-                 const char *fmt, ...)
+static void rerr(tbl_res *r, ig_status st, long line, long col, const char *fmt,
+                 ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
 
-static void rerr(tbl_res *r, ig_status st, long line, long col,
-                 const char *fmt, ...)
+static void rerr(tbl_res *r, ig_status st, long line, long col, const char *fmt,
+                 ...)
 {
     if (r->st != IG_OK) return;
     r->st = st;
@@ -174,8 +174,8 @@ static int num_field(const tbl *t, tbl_res *r, int32_t s, const char *fs,
 {
     trim(&fs, &fe);
     r->vpos[s] = col;
-    if (fs == fe || (t->na_first[(uint8_t)*fs] &&
-                     is_na(t, fs, (size_t)(fe - fs)))) {
+    if (fs == fe ||
+        (t->na_first[(uint8_t)*fs] && is_na(t, fs, (size_t)(fe - fs)))) {
         r->vna[s] = 1;
         r->val[s] = 0.0;
         return 1;
@@ -210,12 +210,14 @@ static int num_field(const tbl *t, tbl_res *r, int32_t s, const char *fs,
         if (t->dec == '.' && field_has(fs, fe, ','))
             hint = "; see --decimal-comma";
         else if (t->dec == ',' && field_has(fs, fe, '.'))
-            hint = "; the file is read with decimal commas, see "
-                   "--decimal-comma";
+            hint =
+                "; the file is read with decimal commas, see "
+                "--decimal-comma";
         else
             hint = "; if it marks a missing value, add it to --na";
-        rerr(r, IG_ERR_PARSE, line, col, "column '%s' is not a number ('%.*s')%s",
-             cname, (int)(n > 40 ? 40 : n), fs, hint);
+        rerr(r, IG_ERR_PARSE, line, col,
+             "column '%s' is not a number ('%.*s')%s", cname,
+             (int)(n > 40 ? 40 : n), fs, hint);
         return 0;
     }
     if (v < 0.0 && t->num_count[s]) {
@@ -277,8 +279,8 @@ static int arena_put(const tbl *t, tbl_res *r, const char *s, size_t n,
     return 1;
 }
 
-static int code_field(const tbl *t, tbl_res *r, const char *fs,
-                      const char *fe, long line, long col)
+static int code_field(const tbl *t, tbl_res *r, const char *fs, const char *fe,
+                      long line, long col)
 {
     trim(&fs, &fe);
     size_t n = (size_t)(fe - fs);
@@ -309,20 +311,18 @@ static int code_field(const tbl *t, tbl_res *r, const char *fs,
 /* ---- rows --------------------------------------------------------------- */
 
 /* Lower-left corner in metres from a coordinate value. */
-static int corner(const tbl *t, tbl_res *r, int32_t s, int64_t *out,
-                  long line)
+static int corner(const tbl *t, tbl_res *r, int32_t s, int64_t *out, long line)
 {
     const char *cname = t->cols[t->num_col[s]];
     if (r->vna[s]) {
         rerr(r, IG_ERR_PARSE, line, r->vpos[s],
-             "column '%s' has no coordinate; every row needs x and y",
-             cname);
+             "column '%s' has no coordinate; every row needs x and y", cname);
         return 0;
     }
     double v = r->val[s];
     if (t->origin == IG_ORIGIN_CENTRE) v -= (double)t->size_m / 2.0;
     double rv = nearbyint(v);
-    if (!(fabs(rv) < 1e12) || fabs(v - rv) > 1e-6 * fmax(1.0, fabs(v))) {
+    if (!(fabs(rv) < 1e12) || fabs(v - rv) > 1e-6) {
         rerr(r, IG_ERR_PARSE, line, r->vpos[s],
              "column '%s': %.17g does not give a whole-metre cell corner "
              "(origin %s, cell size %d m); check --origin and --cell-size",
@@ -374,8 +374,7 @@ static int finish_row(const tbl *t, tbl_res *r, long line)
         for (size_t g = 0; g < t->n_groups; g++) {
             double v = 0.0;
             uint8_t gna = 0;
-            for (size_t k = t->term_start[g]; k < t->term_start[g + 1];
-                 k++) {
+            for (size_t k = t->term_start[g]; k < t->term_start[g + 1]; k++) {
                 const tbl_term *tm = &t->terms[k];
                 double a = r->val[tm->a];
                 gna |= r->vna[tm->a];
@@ -458,7 +457,8 @@ static inline uint64_t chunk_mask(const char *p, const scan_vec *v)
 #if defined(__SSE2__)
     uint64_t m = 0;
     for (int k = 0; k < 4; k++) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+        __m128i x =
+            _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
         __m128i e = _mm_or_si128(
             _mm_or_si128(_mm_cmpeq_epi8(x, v->d), _mm_cmpeq_epi8(x, v->n)),
             _mm_cmpeq_epi8(x, v->q));
@@ -616,36 +616,37 @@ void ig__tbl_parse(void *ud, const ig__block *b, void *res)
             if (col < ncols) {
                 int ok = 1;
                 switch (t->kind[col]) {
-                case K_SKIP:
-                    break;
-                case K_NUM:
-                    ok = num_field(t, r, t->slot[col], fs, fe, fline, fcol);
-                    break;
-                case K_FLAG:
-                    ok = flag_field(t, r, t->slot[col], fs, fe, fline, fcol);
-                    break;
-                case K_CODE:
-                    ok = code_field(t, r, fs, fe, fline, fcol);
-                    break;
-                case K_STR: {
-                    if (!quoted) trim(&fs, &fe);
-                    size_t n = (size_t)(fe - fs);
-                    if (!arena_put(t, r, fs, n, &r->soff[t->slot[col]])) {
-                        rerr(r, IG_ERR_NOMEM, fline, fcol,
-                             "out of memory while reading");
-                        ok = 0;
-                    } else if (t->mode == M_LONG &&
-                               t->slot[col] == t->unit_str) {
-                        const char *a = fs, *z = fe;
-                        trim(&a, &z);
-                        r->cell_ok = a < z && ig_cellcode_parse(
-                                                  a, (size_t)(z - a),
-                                                  &r->cell) == IG_OK;
+                    case K_SKIP:
+                        break;
+                    case K_NUM:
+                        ok = num_field(t, r, t->slot[col], fs, fe, fline, fcol);
+                        break;
+                    case K_FLAG:
+                        ok =
+                            flag_field(t, r, t->slot[col], fs, fe, fline, fcol);
+                        break;
+                    case K_CODE:
+                        ok = code_field(t, r, fs, fe, fline, fcol);
+                        break;
+                    case K_STR: {
+                        if (!quoted) trim(&fs, &fe);
+                        size_t n = (size_t)(fe - fs);
+                        if (!arena_put(t, r, fs, n, &r->soff[t->slot[col]])) {
+                            rerr(r, IG_ERR_NOMEM, fline, fcol,
+                                 "out of memory while reading");
+                            ok = 0;
+                        } else if (t->mode == M_LONG &&
+                                   t->slot[col] == t->unit_str) {
+                            const char *a = fs, *z = fe;
+                            trim(&a, &z);
+                            r->cell_ok =
+                                a < z && ig_cellcode_parse(a, (size_t)(z - a),
+                                                           &r->cell) == IG_OK;
+                        }
+                        break;
                     }
-                    break;
-                }
-                default:
-                    break;
+                    default:
+                        break;
                 }
                 if (!ok) goto done;
             }

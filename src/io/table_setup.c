@@ -64,8 +64,7 @@ static size_t edit_distance(const char *a, const char *b)
     return d[lb];
 }
 
-const char *ig__io_closest(const char *want, const char *const *names,
-                           size_t n)
+const char *ig__io_closest(const char *want, const char *const *names, size_t n)
 {
     const char *best = NULL;
     size_t bd = (size_t)-1;
@@ -331,7 +330,8 @@ static int32_t size_suffix(const char *name)
     if (b == e || b == 0 || (name[b - 1] != '_' && name[b - 1] != '-'))
         return 0;
     long v = 0;
-    for (size_t i = b; i < e && v < 100000000; i++) v = v * 10 + (name[i] - '0');
+    for (size_t i = b; i < e && v < 100000000; i++)
+        v = v * 10 + (name[i] - '0');
     if (v <= 0 || v * mult > 100000000) return 0;
     return (int32_t)(v * mult);
 }
@@ -385,8 +385,7 @@ static ig_status parse_na(tbl *t, ig_error *err)
         if (z > a) {
             char *v = ig__strndup(t->ctx, a, (size_t)(z - a));
             if (!v)
-                return ig__error_set(err, IG_ERR_NOMEM, 0, 0,
-                                     "out of memory");
+                return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
             t->na[t->n_na] = v;
             t->na_len[t->n_na] = (size_t)(z - a);
             t->na_first[(uint8_t)*a] = 1;
@@ -423,10 +422,10 @@ static ig_status attach_flag(tbl *t, int32_t s, ig_error *err)
     return IG_OK;
 }
 
-static const char *const strong_code_names[] = {
-    "grd_id", "grid_id", "cellcode", "cell_code", "inspire_id"};
-static const char *const weak_code_names[] = {"id", "cell", "cell_id", "code",
-                                              "gridcode", "grid_code"};
+static const char *const strong_code_names[] = {"grd_id", "grid_id", "cellcode",
+                                                "cell_code", "inspire_id"};
+static const char *const weak_code_names[] = {"id",   "cell",     "cell_id",
+                                              "code", "gridcode", "grid_code"};
 
 static int is_code_value(const fields *row, int32_t c)
 {
@@ -495,7 +494,7 @@ static ig_status setup_location(tbl *t, const fields *row, ig_error *err)
                                  "--cell-col, --x and --y do not apply to "
                                  "--long input: the UNIT column names the "
                                  "units");
-        char parts[3][256];
+        char parts[3][256] = {{0}};
         size_t k = 0;
         const char *p = o->long_spec;
         for (;;) {
@@ -563,12 +562,13 @@ static ig_status setup_location(tbl *t, const fields *row, ig_error *err)
         const char *nm = t->cols[c];
         int strong = iprefix(nm, "gitter_id");
         for (size_t k = 0; !strong && k < sizeof strong_code_names /
-                                               sizeof strong_code_names[0];
+                                              sizeof strong_code_names[0];
              k++)
             strong = ieq(nm, strong_code_names[k]);
         int weak = 0;
         for (size_t k = 0;
-             !strong && k < sizeof weak_code_names / sizeof weak_code_names[0];
+             !strong && !weak &&
+             k < sizeof weak_code_names / sizeof weak_code_names[0];
              k++)
             weak = ieq(nm, weak_code_names[k]);
         if (strong || (weak && is_code_value(row, (int32_t)c))) {
@@ -579,9 +579,11 @@ static ig_status setup_location(tbl *t, const fields *row, ig_error *err)
         }
     }
     /* x/y pairs by name. */
-    static const char *const pairs[][2] = {
-        {"x_llc", "y_llc"}, {"x_ll", "y_ll"}, {"x", "y"},
-        {"easting", "northing"}, {"east", "north"}};
+    static const char *const pairs[][2] = {{"x_llc", "y_llc"},
+                                           {"x_ll", "y_ll"},
+                                           {"x", "y"},
+                                           {"easting", "northing"},
+                                           {"east", "north"}};
     for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
         int32_t xc = find_col(t, pairs[k][0]), yc = find_col(t, pairs[k][1]);
         if (xc >= 0 && yc >= 0) return setup_xy(t, xc, yc, err);
@@ -606,8 +608,7 @@ static ig_status setup_location(tbl *t, const fields *row, ig_error *err)
 }
 
 /* Columns that look numeric in the first record, for the groups hint. */
-static void numeric_cols(const tbl *t, const fields *row, char *buf,
-                         size_t cap)
+static void numeric_cols(const tbl *t, const fields *row, char *buf, size_t cap)
 {
     size_t k = 0;
     buf[0] = '\0';
@@ -619,8 +620,7 @@ static void numeric_cols(const tbl *t, const fields *row, char *buf,
         if (ln >= 3 && ieq(t->cols[c] + ln - 3, "_ci")) continue;
         if (n && ig__num_parse(v, n, t->dec, t->libc_dp, &d) != IG__NUM_OK)
             continue;
-        int w = snprintf(buf + k, cap - k, "%s%s", k ? ", " : "",
-                         t->cols[c]);
+        int w = snprintf(buf + k, cap - k, "%s%s", k ? ", " : "", t->cols[c]);
         if (w < 0 || (size_t)w >= cap - k) return;
         k += (size_t)w;
     }
@@ -652,8 +652,7 @@ static ig_status setup_groups(tbl *t, const fields *row, ig_error *err)
                                          "group '%s' is listed twice", s);
             t->group_names[g] = ig__strdup(ctx, s);
             if (!t->group_names[g])
-                return ig__error_set(err, IG_ERR_NOMEM, 0, 0,
-                                     "out of memory");
+                return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
         }
         return IG_OK;
     }
@@ -689,9 +688,8 @@ static ig_status setup_groups(tbl *t, const fields *row, ig_error *err)
                 st = ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
                                    "group '%s' is defined twice", e.name);
         void *tp = t->terms;
-        if (st == IG_OK &&
-            ig__grow(ctx, &tp, &cap_terms, n_terms + e.n_terms,
-                     sizeof *t->terms) != IG_OK)
+        if (st == IG_OK && ig__grow(ctx, &tp, &cap_terms, n_terms + e.n_terms,
+                                    sizeof *t->terms) != IG_OK)
             st = ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
         t->terms = tp;
         t->term_start[g] = n_terms;
@@ -771,7 +769,8 @@ static ig_status setup_extras(tbl *t, ig_error *err)
     return IG_OK;
 }
 
-/* ---- reading -------------------------------------------------------------- */
+/* ---- reading --------------------------------------------------------------
+ */
 
 static ig_status setup(tbl *t, const ig__block *b, ig_error *err)
 {
@@ -826,8 +825,8 @@ static ig_status setup(tbl *t, const ig__block *b, ig_error *err)
     t->num_count = ig__calloc(ctx, t->ncols, 1);
     t->flag_col = ig__calloc(ctx, t->ncols, sizeof *t->flag_col);
     t->str_col = ig__calloc(ctx, t->ncols, sizeof *t->str_col);
-    if (!t->kind || !t->slot || !t->num_col || !t->num_flag ||
-        !t->num_count || !t->flag_col || !t->str_col)
+    if (!t->kind || !t->slot || !t->num_col || !t->num_flag || !t->num_count ||
+        !t->flag_col || !t->str_col)
         return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
     /* The first record after the header (blank lines skipped). */
     size_t p = hend;
@@ -860,7 +859,10 @@ static ig_status setup(tbl *t, const ig__block *b, ig_error *err)
     }
     st = parse_na(t, err);
     if (st == IG_OK) st = setup_location(t, first, err);
-    if (st == IG_OK && t->flavour == IG__FLAVOUR_EUROSTAT && t->mode != M_CODE)
+    /* Identified by its GRD_ID column, a Eurostat file may still be read
+     * by x/y or as units when asked; only a forced reader insists. */
+    if (st == IG_OK && t->flavour == IG__FLAVOUR_EUROSTAT && t->forced &&
+        (t->mode == M_XY || t->mode == M_UNIT))
         st = ig__error_set(err, IG_ERR_FORMAT, 1, 0,
                            "the eurostat reader needs a cell-code column "
                            "(GRD_ID); use --format csv for other tables");
@@ -875,8 +877,7 @@ static ig_status setup(tbl *t, const ig__block *b, ig_error *err)
 }
 
 ig_status ig__table_read(ig__io_input *in, ig__table_flavour flavour,
-                         const char *format_name, ig_grid **out,
-                         ig_error *err)
+                         const char *format_name, ig_grid **out, ig_error *err)
 {
     tbl t;
     memset(&t, 0, sizeof t);
@@ -885,6 +886,7 @@ ig_status ig__table_read(ig__io_input *in, ig__table_flavour flavour,
     t.name = in->name;
     t.format = format_name;
     t.flavour = (int)flavour;
+    t.forced = in->forced;
     t.max_line = in->opts->max_line_bytes ? in->opts->max_line_bytes
                                           : IG__IO_MAX_LINE_DEFAULT;
     t.na_as_zero = in->opts->na_as_zero;
@@ -903,7 +905,7 @@ ig_status ig__table_read(ig__io_input *in, ig__table_flavour flavour,
         if (err) {
             *err = first->err;
             err->status = st;
-            if (first->st_next_line) err->line = 1;
+            if (first->st_line) err->line = first->st_line;
         }
         ig__block_free(t.ctx, first);
     } else {
@@ -913,8 +915,8 @@ ig_status ig__table_read(ig__io_input *in, ig__table_flavour flavour,
         } else {
             ig__pipe_ops ops = {&t, ig__tbl_res_new, ig__tbl_res_free,
                                 ig__tbl_parse, ig__tbl_commit};
-            st = ig__pipe_run(t.ctx, in->src, first, &ops,
-                              in->opts->progress, in->opts->progress_ud, err);
+            st = ig__pipe_run(t.ctx, in->src, first, &ops, in->opts->progress,
+                              in->opts->progress_ud, err);
         }
     }
     ig_grid *g = NULL;

@@ -42,15 +42,17 @@ static inline ig_ctx *ctx_threads(int n, log_cap *cap)
 }
 
 /* Read a string; returns the status, *out on success. */
-static inline ig_status rd_str(ig_ctx *ctx, const char *csv, const ig_read_opts *o,
-                        ig_grid **out, ig_error *err)
+static inline ig_status rd_str(ig_ctx *ctx, const char *csv,
+                               const ig_read_opts *o, ig_grid **out,
+                               ig_error *err)
 {
     memset(err, 0, sizeof *err);
     *out = NULL;
     return ig_grid_read_mem(ctx, csv, strlen(csv), "mem.csv", o, out, err);
 }
 
-static inline ig_grid *rd_ok(ig_ctx *ctx, const char *csv, const ig_read_opts *o)
+static inline ig_grid *rd_ok(ig_ctx *ctx, const char *csv,
+                             const ig_read_opts *o)
 {
     ig_grid *g = NULL;
     ig_error err;
@@ -65,7 +67,8 @@ static inline ig_grid *rd_ok(ig_ctx *ctx, const char *csv, const ig_read_opts *o
     return g;
 }
 
-static inline ig_grid *fix_ok(ig_ctx *ctx, const char *rel, const ig_read_opts *o)
+static inline ig_grid *fix_ok(ig_ctx *ctx, const char *rel,
+                              const ig_read_opts *o)
 {
     ig_grid *g = NULL;
     ig_error err = {0};
@@ -81,8 +84,9 @@ static inline ig_grid *fix_ok(ig_ctx *ctx, const char *rel, const ig_read_opts *
 }
 
 /* Expect a failure with status st, line (if > 0) and a message part. */
-static inline void expect_fail(ig_ctx *ctx, const char *csv, const ig_read_opts *o,
-                        ig_status st, long line, const char *part)
+static inline void expect_fail(ig_ctx *ctx, const char *csv,
+                               const ig_read_opts *o, ig_status st, long line,
+                               const char *part)
 {
     ig_grid *g = NULL;
     ig_error err;
