@@ -33,6 +33,7 @@ struct ig_grid_builder {
     uint8_t *na;    /* row-major n x n_groups, NULL until the first NA */
     ig__strtab *units, *places, *withins;
     int any_place, any_within;
+    uint32_t last_place, last_within; /* ids of the previous row's values */
     uint64_t totals_raised;
     long first_raised_line;
 };
@@ -268,16 +269,29 @@ ig_status ig_grid_builder_add(ig_grid_builder *b, const ig_grid_row *row,
         b->na = ig__calloc(b->ctx, b->cap * b->n_groups, 1);
         if (!b->na) st = IG_ERR_NOMEM;
     }
+    /* Consecutive rows mostly share their place: compare with the last
+     * one before hashing. */
     uint32_t pid = NONE, wid = NONE;
     if (st == IG_OK && row->place) {
-        st = ig__strtab_intern(b->places, row->place, strlen(row->place),
-                               &pid);
+        if (b->any_place &&
+            strcmp(ig__strtab_get(b->places, b->last_place), row->place) == 0)
+            pid = b->last_place;
+        else
+            st = ig__strtab_intern(b->places, row->place, strlen(row->place),
+                                   &pid);
         b->any_place = 1;
+        b->last_place = pid;
     }
     if (st == IG_OK && row->within) {
-        st = ig__strtab_intern(b->withins, row->within, strlen(row->within),
-                               &wid);
+        if (b->any_within &&
+            strcmp(ig__strtab_get(b->withins, b->last_within), row->within) ==
+                0)
+            wid = b->last_within;
+        else
+            st = ig__strtab_intern(b->withins, row->within,
+                                   strlen(row->within), &wid);
         b->any_within = 1;
+        b->last_within = wid;
     }
     if (st != IG_OK) return ig__error_set(err, st, line, 0, "out of memory");
     size_t i = b->n, ng = b->n_groups;
@@ -444,9 +458,11 @@ ig_status ig_grid_builder_finish(ig_grid_builder *b, ig_grid **out,
     ig_status st = IG_OK;
     char cellbuf[IG_CELLCODE_MAX + 64];
 
-    f.idx = ig__calloc(ctx, f.n, sizeof *f.idx);
-    f.tmp = ig__calloc(ctx, f.n, sizeof *f.tmp);
-    f.k2 = ig__calloc(ctx, f.n, sizeof *f.k2);
+    /* Scratch that is fully written before it is read: no zeroing (a
+     * memset would fault in every page twice). */
+    f.idx = ig__alloc(ctx, f.n * sizeof *f.idx);
+    f.tmp = ig__alloc(ctx, f.n * sizeof *f.tmp);
+    f.k2 = ig__alloc(ctx, f.n * sizeof *f.k2);
     f.count = ig__calloc(ctx, 65537, sizeof *f.count);
     if (!f.idx || !f.tmp || !f.k2 || !f.count) goto nomem;
     f.nu = ig__strtab_count(b->units);
@@ -487,7 +503,7 @@ ig_status ig_grid_builder_finish(ig_grid_builder *b, ig_grid **out,
     }
     radix_sort(f.k2, f.idx, f.tmp, n, f.count);
     if (b->any_place && f.np > 1) {
-        f.pk = ig__calloc(ctx, f.n, sizeof *f.pk);
+        f.pk = ig__alloc(ctx, f.n * sizeof *f.pk);
         if (!f.pk) goto nomem;
         for (size_t i = 0; i < n; i++) f.pk[i] = f.place_rank[b->place[i]];
         radix_sort(f.pk, f.idx, f.tmp, n, f.count);
@@ -549,25 +565,25 @@ ig_status ig_grid_builder_finish(ig_grid_builder *b, ig_grid **out,
     g->na = ig__calloc(ctx, ng, sizeof *g->na);
     g->na_cells = ig__calloc(ctx, ng, sizeof *g->na_cells);
     g->vars = ig__calloc(ctx, nv ? nv : 1, sizeof *g->vars);
-    g->total = ig__calloc(ctx, nc, sizeof *g->total);
+    g->total = ig__alloc(ctx, nc * sizeof *g->total);
     if (!g->group_names || !g->var_names || !g->counts || !g->na ||
         !g->na_cells || !g->vars || !g->total)
         goto nomem;
     for (size_t k = 0; k < ng; k++) {
-        g->counts[k] = ig__calloc(ctx, nc, sizeof **g->counts);
+        g->counts[k] = ig__alloc(ctx, nc * sizeof **g->counts);
         if (!g->counts[k]) goto nomem;
         if (b->na) {
-            g->na[k] = ig__calloc(ctx, nc, 1);
+            g->na[k] = ig__alloc(ctx, nc);
             if (!g->na[k]) goto nomem;
         }
     }
     for (size_t v = 0; v < nv; v++) {
-        g->vars[v] = ig__calloc(ctx, nc, sizeof **g->vars);
+        g->vars[v] = ig__alloc(ctx, nc * sizeof **g->vars);
         if (!g->vars[v]) goto nomem;
     }
     if (b->size_m > 0) {
-        g->row = ig__calloc(ctx, nc, sizeof *g->row);
-        g->col = ig__calloc(ctx, nc, sizeof *g->col);
+        g->row = ig__alloc(ctx, nc * sizeof *g->row);
+        g->col = ig__alloc(ctx, nc * sizeof *g->col);
         if (!g->row || !g->col) goto nomem;
     } else {
         g->unit_names = ig__calloc(ctx, nc, sizeof *g->unit_names);
@@ -587,7 +603,7 @@ ig_status ig_grid_builder_finish(ig_grid_builder *b, ig_grid **out,
     if (b->any_within) {
         g->n_within = f.nw;
         g->within_names = ig__calloc(ctx, f.nw, sizeof *g->within_names);
-        g->within = ig__calloc(ctx, nc, sizeof *g->within);
+        g->within = ig__alloc(ctx, nc * sizeof *g->within);
         if (!g->within_names || !g->within) goto nomem;
         for (size_t w = 0; w < f.nw; w++) {
             g->within_names[w] =
@@ -630,11 +646,21 @@ ig_status ig_grid_builder_finish(ig_grid_builder *b, ig_grid **out,
                                    cellbuf);
                 goto out;
             }
-            for (size_t k = 0; k < ng; k++) {
-                g->counts[k][c] += b->counts[(size_t)i * ng + k];
-                if (b->na && b->na[(size_t)i * ng + k]) g->na[k][c] = 1;
+            /* The first row of a cell assigns, duplicates add. */
+            const double *src = b->counts + (size_t)i * ng;
+            if (!dup) {
+                for (size_t k = 0; k < ng; k++) g->counts[k][c] = src[k];
+                g->total[c] = b->total[i];
+                if (b->na)
+                    for (size_t k = 0; k < ng; k++)
+                        g->na[k][c] = b->na[(size_t)i * ng + k];
+            } else {
+                for (size_t k = 0; k < ng; k++) g->counts[k][c] += src[k];
+                g->total[c] += b->total[i];
+                if (b->na)
+                    for (size_t k = 0; k < ng; k++)
+                        g->na[k][c] |= b->na[(size_t)i * ng + k];
             }
-            g->total[c] += b->total[i];
             for (size_t v = 0; v < nv; v++)
                 g->vars[v][c] = dup ? g->vars[v][c] + b->vars[(size_t)i * nv + v]
                                     : b->vars[(size_t)i * nv + v];

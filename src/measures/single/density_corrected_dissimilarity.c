@@ -53,7 +53,9 @@ ig_status ig__m_density_corrected_dissimilarity(const ig__min *in,
             continue;
         }
         double xs = gap / sd;
-        if (xs > 40.0)
+        /* For x'^2 > 40, tanh(x' theta) is 1 in double precision at the
+         * root, so theta = x' exactly: skip the Newton steps. */
+        if (xs * xs > 40.0)
             c = gap; /* theta = x' to double precision */
         else if (xs <= 1.0)
             c = 0.0;
