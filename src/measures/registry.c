@@ -116,7 +116,7 @@ static ig_status prepare(ig_ctx *ctx, const ig_measure_info *m,
         }
         t = u->total;
     } else {
-        double *s = ig__calloc(ctx, n ? n : 1, sizeof *s);
+        double *s = ig__alloc(ctx, (n ? n : 1) * sizeof *s);
         if (!s) return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
         for (size_t i = 0; i < n; i++) {
             ig_ksum k;

@@ -86,7 +86,7 @@ static void free_view(ig_ctx *ctx, view *v, size_t ng)
 
 static double *own_array(ig_ctx *ctx, view *v)
 {
-    double *a = ig__calloc(ctx, v->n ? v->n : 1, sizeof *a);
+    double *a = ig__alloc(ctx, (v->n ? v->n : 1) * sizeof *a);
     if (a) v->owned[v->n_owned++] = a;
     return a;
 }
@@ -189,7 +189,7 @@ static ig_status sort_shares(void *ud, size_t i)
     view *v = &s->views[i / ng];
     size_t g = i % ng;
     const double *x = v->counts[g], *t = v->t_single;
-    ig__vw *a = ig__calloc(s->ctx, 2 * v->n + 1, sizeof *a);
+    ig__vw *a = ig__alloc(s->ctx, (2 * v->n + 1) * sizeof *a);
     if (!a) return IG_ERR_NOMEM;
     size_t m = 0;
     for (size_t u = 0; u < v->n; u++)

@@ -218,7 +218,7 @@ ig_status ig__pairwise_absdiff(ig_ctx *ctx, const double *v, const double *w,
         *out = 0.0;
         return IG_OK;
     }
-    ig__vw *buf = ig__calloc(ctx, 2 * m, sizeof *buf);
+    ig__vw *buf = ig__alloc(ctx, 2 * m * sizeof *buf);
     if (!buf) return IG_ERR_NOMEM;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {

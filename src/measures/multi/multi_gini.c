@@ -24,7 +24,7 @@ ig_status ig__m_multi_gini(const ig__min *in, double *value)
                  (2.0 * ig__multi_interaction(in));
         return IG_OK;
     }
-    double *v = ig__calloc(in->ctx, n, sizeof *v);
+    double *v = ig__alloc(in->ctx, n * sizeof *v);
     if (!v)
         return ig__error_set(in->err, IG_ERR_NOMEM, 0, 0,
                              "multi_gini: out of memory for %zu unit shares", n);

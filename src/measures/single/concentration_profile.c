@@ -17,7 +17,7 @@ ig_status ig__m_concentration_profile(const ig__min *in, double *value)
     size_t m = 0;
     for (size_t i = 0; i < in->n; i++)
         if (in->x[i] > 0.0) m++;
-    ig__vw *a = ig__calloc(in->ctx, 2 * m, sizeof *a);
+    ig__vw *a = ig__alloc(in->ctx, 2 * m * sizeof *a);
     if (!a)
         return ig__error_set(in->err, IG_ERR_NOMEM, 0, 0,
                              "concentration_profile: out of memory");
