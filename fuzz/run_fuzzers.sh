@@ -53,7 +53,10 @@ for t in "${targets[@]}"; do
     set +e
     # -timeout: one input taking 10 s is a hang; -rss_limit_mb: a runaway
     # allocation is a bug, not a reason to swap.
-    "build/fuzz/fuzz/$t" -max_total_time="$secs" -max_len=4096 -timeout=10 \
+    # -seed: the same mutation sequence every run, so CI does not flake;
+    # set IG_FUZZ_SEED to explore elsewhere.
+    "build/fuzz/fuzz/$t" -seed="${IG_FUZZ_SEED:-1}" -max_total_time="$secs" \
+        -max_len=4096 -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$work/$t/art/" "$work/$t/corpus" >"$log" 2>&1
     rc=$?

@@ -70,7 +70,8 @@ static ig_status parse_short(const char *s, size_t len, ig_cell *out)
         !expect(s, len, &i, "E") || !read_uint(s, len, &i, &east) || i != len)
         return IG_ERR_PARSE;
     if (size <= 0 || size > 100000000) return IG_ERR_DOMAIN;
-    if (north >= COORD_LIMIT / size || east >= COORD_LIMIT / size)
+    /* The same limit as the long form: north * size < 1e12 m. */
+    if (north > (COORD_LIMIT - 1) / size || east > (COORD_LIMIT - 1) / size)
         return IG_ERR_DOMAIN;
     out->epsg = 3035;
     out->size_m = (int32_t)size;

@@ -105,6 +105,21 @@ static void test_cellcode_never_reads_past_len(void **state)
     assert_int_equal(c.east_m, 4334000);
 }
 
+/* Found by fuzz_cellcode: the long and short forms must share one range, so
+ * that every cell the long form accepts also round-trips through the short
+ * form. */
+static void test_cellcode_forms_share_one_range(void **state)
+{
+    (void)state;
+    ig_cell c, d;
+    char buf[IG_CELLCODE_MAX];
+    assert_int_equal(parse("CRS4RES9mN999999999999E9", &c), IG_OK);
+    assert_int_equal(ig_cellcode_format_short(&c, buf, sizeof buf), IG_OK);
+    assert_int_equal(parse(buf, &d), IG_OK);
+    assert_true(c.north_m == d.north_m && c.east_m == d.east_m);
+    assert_int_equal(parse("9mN111111111112E0", &d), IG_ERR_DOMAIN);
+}
+
 static void test_cellcode_format_reports_small_buffer(void **state)
 {
     (void)state;
@@ -128,6 +143,7 @@ int main(void)
         cmocka_unit_test(test_cellcode_round_trips),
         cmocka_unit_test(test_cellcode_rejects_junk),
         cmocka_unit_test(test_cellcode_never_reads_past_len),
+        cmocka_unit_test(test_cellcode_forms_share_one_range),
         cmocka_unit_test(test_cellcode_format_reports_small_buffer),
     };
     return cmocka_run_group_tests_name("cellcode", tests, NULL, NULL);
