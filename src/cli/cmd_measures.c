@@ -372,9 +372,12 @@ static void write_table(FILE *fp, const ig_grid *g, const ig_results *res,
         any = 1;
         char people[64];
         cli_fmt_count(people, sizeof people, ps->residents_excluded);
-        fprintf(fp, "  %s: %" PRIu64 " %s, %s residents\n",
+        /* Without a total column only the groups that are available are
+         * counted, so the number is a lower bound. */
+        fprintf(fp, "  %s: %" PRIu64 " %s, %s%s residents\n",
                 place_name(g, res, p), ps->cells_excluded,
-                ps->cells_excluded == 1 ? "cell" : "cells", people);
+                ps->cells_excluded == 1 ? "cell" : "cells",
+                ig_grid_has_total(g) ? "" : "at least ", people);
     }
     free(cells);
     free(keys);
@@ -471,10 +474,13 @@ static void warn_exclusions(cli_env *env, const ig_grid *g,
         cli_fmt_count(people, sizeof people, ps->residents_excluded);
         cli_warn(env,
                  "%s: %" PRIu64
-                 " %s (%s residents) left out because a group "
-                 "was not available; --na-as-zero counts them as 0",
+                 " %s (%s%s residents) left out because a group "
+                 "was not available; --na-as-zero counts them as 0%s",
                  place_name(g, res, p), ps->cells_excluded,
-                 ps->cells_excluded == 1 ? "cell" : "cells", people);
+                 ps->cells_excluded == 1 ? "cell" : "cells",
+                 ig_grid_has_total(g) ? "" : "at least ", people,
+                 ig_grid_has_total(g) ? ""
+                                      : ", --total COL counts all residents");
     }
 }
 

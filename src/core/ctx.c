@@ -22,7 +22,7 @@ static void hint_huge_pages(void *p, size_t n)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     const uintptr_t huge = (uintptr_t)2 << 20;
-    if (n < ((size_t)8 << 20)) return;
+    if (n < ((size_t)4 << 20)) return;
     uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
     uintptr_t e = ((uintptr_t)p + n) & ~(huge - 1);
     if (e > a) (void)madvise((void *)a, (size_t)(e - a), MADV_HUGEPAGE);

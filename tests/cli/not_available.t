@@ -17,7 +17,7 @@ Beta,share,NAT,0.5
 Beta,share,EU_OTH,0
 Beta,share,OTH,0.5
 !! 2
-! ^integrid: measures: warning: Alpha: 1 cell \(7 residents\) left out because a group was not available; --na-as-zero counts them as 0$
+! ^integrid: measures: warning: Alpha: 1 cell \(at least 7 residents\) left out because a group was not available; --na-as-zero counts them as 0, --total COL counts all residents$
 # the table says it in a footer instead
 $ integrid measures --format table --by CITY --only share $DATA/with_na.csv
 CITY = Alpha (2 cells, 16 residents)
@@ -29,7 +29,7 @@ measure        NAT     EU_OTH        OTH
 share       0.5000     0.0000     0.5000
 
 Left out because a group was not available (--na-as-zero counts such values as 0):
-  Alpha: 1 cell, 7 residents
+  Alpha: 1 cell, at least 7 residents
 !! 0
 # --na-as-zero keeps the cell, counting OTH as 0: Alpha has 23 residents,
 # 9 of them NAT
