@@ -74,9 +74,10 @@ ig_status ig__m_density_corrected_dissimilarity(const ig__min *in,
             continue;
         }
         double xs = gap / sd;
-        /* For x'^2 > 40, tanh(x' theta) is 1 in double precision at the
-         * root, so theta = x' exactly: skip the Newton steps. */
-        if (xs * xs > 40.0)
+        /* The root is x' (1 - 2 e^{-2 x'^2} + ...): for x'^2 > 20 the
+         * correction 2 e^{-40} = 8e-18 is below half an ulp of 1, so
+         * theta = x' in double precision: skip the Newton steps. */
+        if (xs * xs > 20.0)
             c = gap; /* theta = x' to double precision */
         else if (xs <= 1.0)
             c = 0.0;
