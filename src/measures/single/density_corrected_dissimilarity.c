@@ -63,11 +63,18 @@ ig_status ig__m_density_corrected_dissimilarity(const ig__min *in,
     if (st != IG_OK) return st;
     ig_ksum k;
     ig_ksum_init(&k);
+    /* Units where the group and the rest have the same share, and units
+     * whose standardised gap is at most 1, contribute 0; the shares keep
+     * exact divisions (they decide those cases), the variance uses the
+     * reciprocals. */
+    const double rX = 1.0 / s.X, rY = 1.0 / s.Y;
     for (size_t i = 0; i < in->n; i++) {
         double g = ig__share_x(in, &s, i), o = ig__share_y(in, &s, i);
         double gap = fabs(g - o);
         if (gap == 0.0) continue; /* theta = 0 (and s_i may be 0 too) */
-        double sd = sqrt(g * (1.0 - g) / s.X + o * (1.0 - o) / s.Y);
+        double var = g * (1.0 - g) * rX + o * (1.0 - o) * rY;
+        if (gap * gap <= var) continue; /* x' <= 1: theta = 0 */
+        double sd = sqrt(var);
         double c;
         if (!(sd > 0.0)) {
             ig_ksum_add(&k, gap); /* the limit of s_i theta_i */
