@@ -1,0 +1,3 @@
+# Places: DEGURBA rules on hand-made grids; the EU+EFTA smoke test is slow.
+ig_add_unit_test(degurba unit/test_degurba.c)
+ig_add_unit_test(degurba_eu unit/test_degurba_eu.c LABELS slow)
