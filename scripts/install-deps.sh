@@ -11,6 +11,7 @@ packages=(
     pkg-config        # finds cmocka and libisal
     zlib1g-dev        # gzip input
     libisal-dev       # fast gzip inflate (optional at build time, used when present)
+    libproj-dev       # place centroids in lon/lat (optional at build time)
     libcmocka-dev     # unit tests
     clang             # fuzz preset (libFuzzer)
     libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for clang 14

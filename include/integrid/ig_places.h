@@ -133,6 +133,93 @@ IG_API ig_status ig_degurba_classify(ig_ctx *ctx, const ig_grid *grid,
 IG_API const char *ig_degurba_class_name(int c);
 /** @} */
 
+/** @defgroup ig_place_table Place tables
+ *  One row per urban centre and urban cluster found by
+ *  ig_degurba_classify(): size, population, area, centroid and country.
+ *  See docs/man/integrid-places.1.md for the columns.
+ *  @{ */
+
+/** One place (an urban centre or an urban cluster). Plain data owned by
+ *  the ::ig_place_table it came from. */
+typedef struct ig_place_row {
+    uint32_t place_id; /**< the id of ig_degurba_classify(): centres
+                            1..n_centres, then clusters */
+    int cls; /**< IG_DEGURBA_URBAN_CENTRE or IG_DEGURBA_URBAN_CLUSTER */
+    /** Grid cells of the place. An urban cluster counts the cells of the
+     *  urban centres inside it too (in the manual a centre is part of its
+     *  cluster), so its figures include theirs. */
+    size_t cells;
+    double population; /**< sum of ig_grid_totals() over the cells */
+    /** Sum of each group's counts over the cells: ig_place_table_ngroups()
+     *  values in the grid's group order. */
+    const double *groups;
+    /** Land area in km2: the sum of the land-area column over the cells
+     *  (a cell whose value is missing or not above 0 counts 1 km2, as in
+     *  the classification); without that column, cells x 1 km2. */
+    double area_km2;
+    /** Population-weighted mean of the cell centres, EPSG:3035 metres
+     *  (the unweighted mean when the place has no population). */
+    double x_3035, y_3035;
+    /** The same point in WGS 84 degrees (EPSG:4326); NaN when the library
+     *  was built without PROJ or PROJ could not transform it. */
+    double lon, lat;
+    /** Name of the grid's place (`--by` value, ig_grid_place_name()) that
+     *  holds most of this place's population (the first by name on a tie);
+     *  "" when the table was built without by_places. Borrowed from the
+     *  grid: valid while the grid lives. */
+    const char *country;
+} ig_place_row;
+
+/** A table of places; opaque, freed by ig_place_table_destroy(). */
+typedef struct ig_place_table ig_place_table;
+
+/** Options of ig_place_table_build(). Zero-initialise. */
+typedef struct ig_place_table_opts {
+    /** The land-area column (ig_grid_var()) used for the classification,
+     *  or NULL for full cells. Borrowed. */
+    const char *land_area_var;
+    /** 1: the grid was split by places (`--by`, e.g. countries): fill
+     *  ig_place_row.country. 0: country is "". */
+    int by_places;
+} ig_place_table_opts;
+
+/**
+ * Build the table of places from a classification.
+ *
+ * @param ctx       context, or NULL for defaults
+ * @param grid      the grid that was classified, borrowed
+ * @param place_ids the place_out of ig_degurba_classify() for @p grid
+ *                  (ig_grid_ncells() entries), borrowed
+ * @param summary   the summary of the same call, borrowed
+ * @param opts      options, or NULL for the defaults
+ * @param out       receives the table; set only on success
+ * @param err       error detail, or NULL
+ * @return IG_OK; IG_ERR_DOMAIN for an aspatial grid or missing arguments;
+ *         IG_ERR_NOT_FOUND when land_area_var is not a column of the grid;
+ *         IG_ERR_MISMATCH when @p place_ids and @p summary do not describe
+ *         a DEGURBA classification of @p grid; IG_ERR_NOMEM.
+ */
+IG_API ig_status ig_place_table_build(ig_ctx *ctx, const ig_grid *grid,
+                                      const uint32_t *place_ids,
+                                      const ig_degurba_summary *summary,
+                                      const ig_place_table_opts *opts,
+                                      ig_place_table **out, ig_error *err);
+
+/** Number of rows (centres first, then clusters, in place id order). */
+IG_API size_t ig_place_table_count(const ig_place_table *t);
+/** The rows; owned by @p t. */
+IG_API const ig_place_row *ig_place_table_rows(const ig_place_table *t);
+/** Number of groups per row (ig_grid_ngroups() of the grid). */
+IG_API size_t ig_place_table_ngroups(const ig_place_table *t);
+/** Name of group @p g; owned by @p t; NULL when out of range. */
+IG_API const char *ig_place_table_group_name(const ig_place_table *t,
+                                             size_t g);
+/** 1 when the library computes lon/lat (built with PROJ), else 0. */
+IG_API int ig_place_table_has_proj(void);
+/** Free @p t; NULL is a no-op. */
+IG_API void ig_place_table_destroy(ig_place_table *t);
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

@@ -83,6 +83,9 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
 void cli_opts_free(cli_opts *o);
 /* Print the help of command @p cmd (its options come from the table). */
 void cli_print_cmd_help(cli_cmd_id cmd, FILE *fp);
+/* The full help of `integrid places`, whose own options are parsed in
+ * cmd_places.c. */
+void cli_places_print_help(FILE *fp);
 /* Number of threads to use: --threads, or the online CPUs. */
 int cli_threads(const cli_opts *o);
 

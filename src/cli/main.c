@@ -125,6 +125,8 @@ int cli_cmd_help(int argc, char **argv)
         if (c < 0) {
             unknown_command(topic);
             rc = CLI_EXIT_USAGE;
+        } else if (c == CLI_CMD_places) {
+            cli_places_print_help(stdout);
         } else {
             cli_print_cmd_help((cli_cmd_id)c, stdout);
         }

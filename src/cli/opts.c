@@ -68,8 +68,9 @@ static const char *const section_title[SEC_COUNT] = {
 #define C_MEASURES (1u << CLI_CMD_measures)
 #define C_VERSION (1u << CLI_CMD_version)
 #define C_HELP (1u << CLI_CMD_help)
-#define C_READ (C_INFO | C_MEASURES)
-#define C_ALL (C_FORMATS | C_INFO | C_MEASURES | C_VERSION | C_HELP)
+#define C_PLACES (1u << CLI_CMD_places)
+#define C_READ (C_INFO | C_MEASURES | C_PLACES)
+#define C_ALL (C_FORMATS | C_INFO | C_MEASURES | C_PLACES | C_VERSION | C_HELP)
 
 typedef struct opt_def {
     const char *name; /* long name */
@@ -548,7 +549,8 @@ static int check_combination(cli_opts *o)
             return 0;
         }
     }
-    if (o->cmd == CLI_CMD_info || o->cmd == CLI_CMD_measures) {
+    if (o->cmd == CLI_CMD_info || o->cmd == CLI_CMD_measures ||
+        o->cmd == CLI_CMD_places) {
         if (!o->input && isatty(STDIN_FILENO)) {
             cli_usage_error(cmd,
                             "no input FILE given (use '-' to read "
@@ -645,9 +647,10 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
         cli_opts_free(o);
         return 0;
     }
-    int max_pos = (cmd == CLI_CMD_info || cmd == CLI_CMD_measures) ? 1
-                  : cmd == CLI_CMD_help                            ? 1
-                                                                   : 0;
+    int max_pos = (cmd == CLI_CMD_info || cmd == CLI_CMD_measures ||
+                   cmd == CLI_CMD_places || cmd == CLI_CMD_help)
+                      ? 1
+                      : 0;
     if (argc - optind > max_pos) {
         cli_usage_error(name, "unexpected argument '%s'",
                         argv[optind + max_pos]);
@@ -738,7 +741,8 @@ void cli_print_cmd_help(cli_cmd_id cmd, FILE *fp)
             print_wrapped(fp, left, w, d->help);
         }
     }
-    if (cmd == CLI_CMD_info || cmd == CLI_CMD_measures)
+    if (cmd == CLI_CMD_info || cmd == CLI_CMD_measures ||
+        cmd == CLI_CMD_places)
         fputs("\nFILE may be gzip-compressed; '-' reads standard input.\n", fp);
     fputs("Exit status: 0 success, 1 runtime error, 2 usage error.\n", fp);
 }

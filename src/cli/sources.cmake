@@ -9,4 +9,5 @@ target_sources(integrid_cli PRIVATE
   src/cli/cmd_formats.c
   src/cli/cmd_info.c
   src/cli/cmd_measures.c
+  src/cli/cmd_places.c
 )

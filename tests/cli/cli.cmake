@@ -22,6 +22,9 @@ set(IG_CLI_TRANSCRIPTS
   output_atomic
   progress
   real_data
+  places
+  places_proj
+  places_eu
 )
 foreach(t IN LISTS IG_CLI_TRANSCRIPTS)
   add_test(NAME cli.${t}
@@ -32,3 +35,5 @@ foreach(t IN LISTS IG_CLI_TRANSCRIPTS)
   set_tests_properties(cli.${t} PROPERTIES LABELS cli SKIP_RETURN_CODE 77)
 endforeach()
 set_tests_properties(cli.real_data cli.progress PROPERTIES TIMEOUT 600)
+# the EU+EFTA DEGURBA run takes about a minute: label it slow
+set_tests_properties(cli.places_eu PROPERTIES LABELS "cli;slow" TIMEOUT 900)

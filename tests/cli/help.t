@@ -8,6 +8,7 @@ Commands:
   formats    List the input formats (readers) compiled in
   info       Describe a grid: format, CRS, resolution, extent, groups, places
   measures   Compute segregation, concentration and diversity measures, or list them
+  places     Find urban centres and urban clusters (DEGURBA) in a 1 km grid
   version    Print the version
   help       Show help for a command
 

@@ -1,3 +1,4 @@
 # Places: DEGURBA rules on hand-made grids; the EU+EFTA smoke test is slow.
 ig_add_unit_test(degurba unit/test_degurba.c)
 ig_add_unit_test(degurba_eu unit/test_degurba_eu.c LABELS slow)
+ig_add_unit_test(place_table unit/test_place_table.c)
