@@ -29,6 +29,11 @@ void *ig__realloc(ig_ctx *ctx, void *p, size_t old_n, size_t new_n);
 void ig__free(ig_ctx *ctx, void *p, size_t n);
 char *ig__strdup(ig_ctx *ctx, const char *s);
 char *ig__strndup(ig_ctx *ctx, const char *s, size_t n);
+/* Resize the array *pp of elem-size items from old_n to new_n items.
+ * Returns 1, or 0 on failure (overflow or no memory) with *pp untouched,
+ * so a caller growing several parallel arrays keeps a valid block in each. */
+int ig__resize(ig_ctx *ctx, void **pp, size_t old_n, size_t new_n,
+               size_t elem);
 /* Grow *p (an array of elem-size items with capacity *cap) to hold at
  * least need items, doubling. IG_OK or IG_ERR_NOMEM (then *p untouched). */
 ig_status ig__grow(ig_ctx *ctx, void **p, size_t *cap, size_t need,

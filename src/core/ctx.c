@@ -100,6 +100,16 @@ char *ig__strdup(ig_ctx *ctx, const char *s)
     return ig__strndup(ctx, s, strlen(s));
 }
 
+int ig__resize(ig_ctx *ctx, void **pp, size_t old_n, size_t new_n,
+               size_t elem)
+{
+    if (elem && new_n > SIZE_MAX / elem) return 0;
+    void *np = ig__realloc(ctx, *pp, old_n * elem, new_n * elem);
+    if (!np) return 0;
+    *pp = np;
+    return 1;
+}
+
 ig_status ig__grow(ig_ctx *ctx, void **p, size_t *cap, size_t need,
                    size_t elem)
 {

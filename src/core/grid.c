@@ -149,15 +149,6 @@ void ig_grid_builder_destroy(ig_grid_builder *b)
     ig__free(ctx, b, sizeof *b);
 }
 
-static int grow_array(ig_ctx *ctx, void **p, size_t old_cap, size_t new_cap,
-                      size_t elem)
-{
-    void *np = ig__realloc(ctx, *p, old_cap * elem, new_cap * elem);
-    if (!np) return 0;
-    *p = np;
-    return 1;
-}
-
 static ig_status reserve(ig_grid_builder *b, size_t need)
 {
     if (need <= b->cap) return IG_OK;
@@ -165,20 +156,19 @@ static ig_status reserve(ig_grid_builder *b, size_t need)
     while (nc < need) nc *= 2;
     ig_ctx *ctx = b->ctx;
     size_t oc = b->cap, ng = b->n_groups, nv = b->n_vars;
-    /* Grow every array; on failure the ones already grown keep their new
-     * capacity, so keep growing to the same size and only then commit. We
-     * simply allocate all to nc; partially grown arrays are larger than cap,
-     * which is harmless (sizes passed to free are advisory). */
-    if (!grow_array(ctx, (void **)&b->key, oc, nc, sizeof *b->key) ||
-        !grow_array(ctx, (void **)&b->line, oc, nc, sizeof *b->line) ||
-        !grow_array(ctx, (void **)&b->place, oc, nc, sizeof *b->place) ||
-        !grow_array(ctx, (void **)&b->within, oc, nc, sizeof *b->within) ||
-        !grow_array(ctx, (void **)&b->counts, oc * ng, nc * ng,
+    /* Grow every array; on failure the ones already grown keep their new,
+     * larger block and cap stays as it was (sizes passed to ig__free are
+     * advisory, so freeing them with the old size is harmless). */
+    if (!ig__resize(ctx, (void **)&b->key, oc, nc, sizeof *b->key) ||
+        !ig__resize(ctx, (void **)&b->line, oc, nc, sizeof *b->line) ||
+        !ig__resize(ctx, (void **)&b->place, oc, nc, sizeof *b->place) ||
+        !ig__resize(ctx, (void **)&b->within, oc, nc, sizeof *b->within) ||
+        !ig__resize(ctx, (void **)&b->counts, oc * ng, nc * ng,
                     sizeof *b->counts) ||
-        !grow_array(ctx, (void **)&b->total, oc, nc, sizeof *b->total) ||
-        (nv && !grow_array(ctx, (void **)&b->vars, oc * nv, nc * nv,
+        !ig__resize(ctx, (void **)&b->total, oc, nc, sizeof *b->total) ||
+        (nv && !ig__resize(ctx, (void **)&b->vars, oc * nv, nc * nv,
                            sizeof *b->vars)) ||
-        (b->na && !grow_array(ctx, (void **)&b->na, oc * ng, nc * ng,
+        (b->na && !ig__resize(ctx, (void **)&b->na, oc * ng, nc * ng,
                               sizeof *b->na)))
         return IG_ERR_NOMEM;
     b->cap = nc;

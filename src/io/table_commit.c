@@ -68,14 +68,6 @@ static ig_status long_init(tbl *t)
 }
 
 /* Grow the arrays of *pp (cap elements of size es) to nc. */
-static int grow_to(ig_ctx *ctx, void **pp, size_t cap, size_t nc, size_t es)
-{
-    void *np = ig__realloc(ctx, *pp, cap * es, nc * es);
-    if (!np) return 0;
-    *pp = np;
-    return 1;
-}
-
 static size_t next_cap(size_t cap, size_t need)
 {
     size_t nc = cap ? cap * 2 : 256;
@@ -89,11 +81,11 @@ static ig_status long_reserve_rows(ig_ctx *ctx, tbl_long *L, size_t need)
     if (need <= L->cap) return IG_OK;
     size_t nc = next_cap(L->cap, need), c = L->cap;
     void *u = L->unit, *g = L->group, *v = L->val, *n = L->na, *l = L->line;
-    int ok = grow_to(ctx, &u, c, nc, sizeof *L->unit) &&
-             grow_to(ctx, &g, c, nc, sizeof *L->group) &&
-             grow_to(ctx, &v, c, nc, sizeof *L->val) &&
-             grow_to(ctx, &n, c, nc, sizeof *L->na) &&
-             grow_to(ctx, &l, c, nc, sizeof *L->line);
+    int ok = ig__resize(ctx, &u, c, nc, sizeof *L->unit) &&
+             ig__resize(ctx, &g, c, nc, sizeof *L->group) &&
+             ig__resize(ctx, &v, c, nc, sizeof *L->val) &&
+             ig__resize(ctx, &n, c, nc, sizeof *L->na) &&
+             ig__resize(ctx, &l, c, nc, sizeof *L->line);
     L->unit = u;
     L->group = g;
     L->val = v;
@@ -110,12 +102,12 @@ static ig_status long_reserve_units(ig_ctx *ctx, tbl_long *L, size_t need)
     size_t nc = next_cap(L->ucap, need), c = L->ucap;
     void *p = L->u_place, *w = L->u_within, *l = L->u_line,
          *pl = L->u_place_line, *wl = L->u_within_line, *f = L->u_flag;
-    int ok = grow_to(ctx, &p, c, nc, sizeof *L->u_place) &&
-             grow_to(ctx, &w, c, nc, sizeof *L->u_within) &&
-             grow_to(ctx, &l, c, nc, sizeof *L->u_line) &&
-             grow_to(ctx, &pl, c, nc, sizeof *L->u_place_line) &&
-             grow_to(ctx, &wl, c, nc, sizeof *L->u_within_line) &&
-             grow_to(ctx, &f, c, nc, sizeof *L->u_flag);
+    int ok = ig__resize(ctx, &p, c, nc, sizeof *L->u_place) &&
+             ig__resize(ctx, &w, c, nc, sizeof *L->u_within) &&
+             ig__resize(ctx, &l, c, nc, sizeof *L->u_line) &&
+             ig__resize(ctx, &pl, c, nc, sizeof *L->u_place_line) &&
+             ig__resize(ctx, &wl, c, nc, sizeof *L->u_within_line) &&
+             ig__resize(ctx, &f, c, nc, sizeof *L->u_flag);
     L->u_place = p;
     L->u_within = w;
     L->u_line = l;
