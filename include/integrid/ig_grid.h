@@ -231,6 +231,71 @@ IG_API ig_status ig_grid_builder_finish(ig_grid_builder *b, ig_grid **out,
 IG_API void ig_grid_builder_destroy(ig_grid_builder *b);
 /** @} */
 
+/** @defgroup ig_derive Grids derived from grids
+ *  @{ */
+
+/**
+ * A new grid whose places are given lists of cells of @p src, e.g. the
+ * urban centres found by ig_degurba_classify(), the polygons of a boundary
+ * file, or all urban centres of a country together. Places may overlap (a
+ * cell may be in several places); within a place a cell appears once.
+ *
+ * Place p holds the cells cells[offsets[p] .. offsets[p+1]) of @p src. With
+ * @p weights (same length as @p cells), each count, the total and the
+ * extra columns of a cell are multiplied by its weight (area shares from a
+ * boundary file; 0 < weight <= 1); NULL means weight 1 for every cell. Not-
+ * available flags, within-groupings, groups, cell size and CRS are kept.
+ * Places keep the order given (not name order); inside a place cells are
+ * in canonical (row, column) order, or unit-name order for aspatial grids.
+ * A place with no cells is allowed (its measures are then undefined).
+ *
+ * @param ctx      context, or NULL for defaults
+ * @param src      the grid, borrowed
+ * @param nplaces  number of places (>= 1)
+ * @param names    nplaces place names, copied
+ * @param offsets  nplaces + 1 ascending offsets into @p cells, offsets[0] = 0
+ * @param cells    cell indices of @p src
+ * @param weights  one weight per entry of @p cells, or NULL
+ * @param out      receives the grid; set only on success
+ * @param err      error detail, or NULL
+ * @return IG_OK; IG_ERR_DOMAIN for bad arguments (index out of range,
+ *         offsets not ascending, a weight outside (0, 1] or not finite);
+ *         IG_ERR_MISMATCH when a place lists a lattice cell (or unit) twice;
+ *         IG_ERR_NOMEM.
+ */
+IG_API ig_status ig_grid_regroup(ig_ctx *ctx, const ig_grid *src,
+                                 size_t nplaces, const char *const *names,
+                                 const size_t *offsets, const size_t *cells,
+                                 const double *weights, ig_grid **out,
+                                 ig_error *err);
+
+/**
+ * Aggregate a spatial grid to coarser cells whose size is a whole multiple
+ * of its own (e.g. 100 m -> 1 km, for the Degree of Urbanisation). Counts,
+ * totals and extra columns (e.g. LAND_SURFACE) are summed over the fine
+ * cells of each coarse cell; a coarse cell flags a group not available when
+ * any of its fine cells does. Places are kept: a coarse cell is formed per
+ * place (a coarse cell straddling two `--by` places appears in both).
+ * Within-groupings are dropped (they need not nest in coarse cells).
+ *
+ * @param ctx      context, or NULL for defaults
+ * @param src      a spatial grid, borrowed
+ * @param size_m   the coarse cell size: a positive multiple of
+ *                 ig_grid_cell_size_m(src)
+ * @param out      receives the coarse grid; set only on success
+ * @param cell_map ig_grid_ncells(src) entries, or NULL; receives for every
+ *                 fine cell the index of its coarse cell in @p out, so a
+ *                 classification of the coarse grid maps back to the cells
+ * @param err      error detail, or NULL
+ * @return IG_OK; IG_ERR_DOMAIN for an aspatial grid or a size that is not a
+ *         positive multiple of the grid's (the message says which sizes
+ *         work); IG_ERR_NOMEM.
+ */
+IG_API ig_status ig_grid_aggregate(ig_ctx *ctx, const ig_grid *src,
+                                   int32_t size_m, ig_grid **out,
+                                   uint32_t *cell_map, ig_error *err);
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif
