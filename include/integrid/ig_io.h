@@ -64,6 +64,11 @@ typedef struct ig_read_opts {
     size_t max_line_bytes; /**< longest line accepted; 0 = 16 MiB */
     ig_progress_fn progress; /**< may be NULL */
     void *progress_ud;
+    /** Extra numeric columns kept when the file has them, after those of
+     *  `keep` (e.g. LAND_SURFACE and T for the Degree of Urbanisation);
+     *  absent ones are skipped. Ignored for long-format input. */
+    const char *const *keep_optional;
+    size_t n_keep_optional;
 } ig_read_opts;
 
 /** Set @p o to the defaults. */

@@ -742,12 +742,14 @@ static ig_status setup_extras(tbl *t, ig_error *err)
             return st;
     }
     size_t nk = o->keep ? o->n_keep : 0;
+    size_t nopt = o->keep_optional ? o->n_keep_optional : 0;
     if (nk && t->mode == M_LONG)
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
                              "--keep does not apply to --long input");
-    if (nk) {
-        t->var_slot = ig__calloc(t->ctx, nk, sizeof *t->var_slot);
-        t->var_names = ig__calloc(t->ctx, nk, sizeof *t->var_names);
+    if (t->mode == M_LONG) nopt = 0;
+    if (nk + nopt) {
+        t->var_slot = ig__calloc(t->ctx, nk + nopt, sizeof *t->var_slot);
+        t->var_names = ig__calloc(t->ctx, nk + nopt, sizeof *t->var_names);
         if (!t->var_slot || !t->var_names)
             return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
         for (size_t k = 0; k < nk; k++) {
@@ -759,6 +761,21 @@ static ig_status setup_extras(tbl *t, ig_error *err)
                 return st;
             t->var_names[k] = t->cols[c];
             t->n_vars = k + 1;
+        }
+        /* Columns kept when present: absent ones, and ones kept already,
+         * are skipped without a word. */
+        for (size_t k = 0; k < nopt; k++) {
+            const char *name = o->keep_optional[k];
+            if (!name || !name[0] || (c = find_col(t, name)) < 0) continue;
+            if (t->kind[c] == K_STR) continue; /* a label, not a number */
+            int dup = 0;
+            for (size_t j = 0; j < t->n_vars; j++)
+                dup |= strcmp(t->var_names[j], t->cols[c]) == 0;
+            if (dup) continue;
+            if ((st = num_slot(t, c, 0, &t->var_slot[t->n_vars], err)) !=
+                IG_OK)
+                return st;
+            t->var_names[t->n_vars++] = t->cols[c];
         }
     }
     /* Flags for every count and kept variable (not coordinates). */

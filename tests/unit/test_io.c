@@ -144,6 +144,30 @@ static void test_eurostat_total_keep_by(void **state)
     ig_grid_destroy(g);
 }
 
+/* keep_optional: present columns are kept after --keep ones, absent
+ * ones and repeats are skipped. */
+static void test_keep_optional(void **state)
+{
+    (void)state;
+    ig_read_opts o;
+    ig_read_opts_init(&o);
+    o.by_col = "CNTR_ID";
+    const char *keep[] = {"LAND_SURFACE"};
+    const char *opt[] = {"NO_SUCH_COLUMN", "T", "LAND_SURFACE", "CNTR_ID"};
+    o.keep = keep;
+    o.n_keep = 1;
+    o.keep_optional = opt;
+    o.n_keep_optional = 4;
+    ig_grid *g = fix_ok(NULL, "io/eurostat_small.csv", &o);
+    assert_int_equal(ig_grid_nvars(g), 2);
+    assert_string_equal(ig_grid_var_name(g, 0), "LAND_SURFACE");
+    assert_string_equal(ig_grid_var_name(g, 1), "T");
+    assert_int_equal(ig_grid_has_total(g), 0);
+    size_t i = find_cell(g, 2684000, 4334000);
+    assert_true(ig_grid_var(g, 1)[i] == 120.0);
+    ig_grid_destroy(g);
+}
+
 static void test_na_as_zero(void **state)
 {
     (void)state;
@@ -910,6 +934,7 @@ int main(void)
         cmocka_unit_test(test_group_expr_check),
         cmocka_unit_test(test_eurostat_flags_and_defaults),
         cmocka_unit_test(test_eurostat_total_keep_by),
+        cmocka_unit_test(test_keep_optional),
         cmocka_unit_test(test_na_as_zero),
         cmocka_unit_test(test_semicolon_decimal_comma_detected),
         cmocka_unit_test(test_forced_delimiter_and_decimal_comma),
