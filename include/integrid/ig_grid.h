@@ -273,19 +273,29 @@ IG_API ig_status ig_grid_regroup(ig_ctx *ctx, const ig_grid *src,
  * Aggregate a spatial grid to coarser cells whose size is a whole multiple
  * of its own (e.g. 100 m -> 1 km, for the Degree of Urbanisation). Counts,
  * totals and extra columns (e.g. LAND_SURFACE) are summed over the fine
- * cells of each coarse cell; a coarse cell flags a group not available when
- * any of its fine cells does. Places are kept: a coarse cell is formed per
- * place (a coarse cell straddling two `--by` places appears in both).
- * Within-groupings are dropped (they need not nest in coarse cells).
+ * cells of each coarse cell (compensated sums in canonical order); an extra
+ * column is NaN (not available) in a coarse cell when it is NaN in any of
+ * its fine cells, and a coarse cell flags a group not available when any of
+ * its fine cells does. Only fine cells present in @p src contribute: a
+ * land-area column summed from a grid that lists populated cells only
+ * understates the land of the coarse cells. Places are kept (same names,
+ * same order): a coarse cell is formed per place, so a coarse cell
+ * straddling two `--by` places appears in both, each with its own part.
+ * Within-groupings are dropped (they need not nest in coarse cells). The
+ * coarse grid's statistics are the source's, with cells_na recounted and
+ * duplicates 0. The cell's south-west corner is on the coarse lattice
+ * (multiples of @p size_m), so a fine cell at N 2,684,300 m goes to the 1 km
+ * cell at N 2,684,000 m.
  *
  * @param ctx      context, or NULL for defaults
  * @param src      a spatial grid, borrowed
  * @param size_m   the coarse cell size: a positive multiple of
- *                 ig_grid_cell_size_m(src)
+ *                 ig_grid_cell_size_m(src); the same size copies the grid
  * @param out      receives the coarse grid; set only on success
  * @param cell_map ig_grid_ncells(src) entries, or NULL; receives for every
  *                 fine cell the index of its coarse cell in @p out, so a
  *                 classification of the coarse grid maps back to the cells
+ *                 (written only on success)
  * @param err      error detail, or NULL
  * @return IG_OK; IG_ERR_DOMAIN for an aspatial grid or a size that is not a
  *         positive multiple of the grid's (the message says which sizes

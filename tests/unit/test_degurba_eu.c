@@ -1,7 +1,9 @@
-/* DEGURBA level 1 on the Eurostat Census 2021 1 km grid (EU+EFTA, 1.9 M
- * cells): the number of urban centres must be plausible (several hundred).
- * Population is the T column; density uses LAND_SURFACE. Skipped when
- * ../shared/data is missing; labelled slow. */
+/* DEGURBA on the Eurostat Census 2021 1 km grid (EU+EFTA, 1.9 M cells):
+ * level 1 must give a plausible number of urban centres (several hundred);
+ * level 2 must refine level 1 cell by cell, with plausible counts of towns
+ * and villages, and its place table must build. Population is the T
+ * column; density uses LAND_SURFACE. Skipped when ../shared/data is
+ * missing; labelled slow. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -72,6 +74,58 @@ static void test_eu_urban_centres(void **state)
                     cls[i] <= IG_DEGURBA_URBAN_CENTRE);
         assert_true(place[i] <= sum.n_places);
     }
+
+    /* level 2 */
+    uint8_t *cls2 = malloc(n);
+    uint32_t *place2 = malloc(n * sizeof *place2);
+    assert_non_null(cls2);
+    assert_non_null(place2);
+    o.level = 2;
+    ig_degurba_summary s2;
+    double t3 = now_s();
+    st = ig_degurba_classify(NULL, g, &o, cls2, place2, &s2, &err);
+    if (st != IG_OK) fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(st, IG_OK);
+    double t4 = now_s();
+    static const int codes[8] = {30, 23, 22, 21, 13, 12, 11, 10};
+    fprintf(stderr,
+            "degurba EU level 2: %zu centres, %zu dense urban clusters, %zu "
+            "semi-dense urban clusters, %zu rural clusters; classify %.2f s\n",
+            s2.n_centres, s2.n_dense, s2.n_semi_dense, s2.n_rural_clusters,
+            t4 - t3);
+    for (int k = 0; k < 8; k++)
+        fprintf(stderr, "  %2d %-26s %8llu cells %6.2f %% of people\n",
+                codes[k], ig_degurba_class_name(codes[k]),
+                (unsigned long long)s2.class_cells[codes[k]],
+                100 * s2.class_pop[codes[k]] / tot);
+    assert_int_equal(s2.n_centres, sum.n_centres);
+    assert_int_equal(s2.n_clusters, sum.n_clusters);
+    assert_true(s2.pop_centre == sum.pop_centre);
+    assert_true(s2.pop_cluster == sum.pop_cluster);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(ig_degurba_level1_of(cls2[i]), cls[i]);
+        assert_true(place2[i] <= s2.n_places);
+    }
+    /* several hundred towns, thousands of villages */
+    assert_true(s2.n_dense > 500 && s2.n_dense < 20000);
+    assert_true(s2.n_semi_dense > 200 && s2.n_semi_dense < s2.n_clusters);
+    assert_true(s2.n_rural_clusters > s2.n_dense);
+    for (int k = 0; k < 8; k++) {
+        if (codes[k] == 10) continue; /* hardly any uninhabited cells */
+        assert_true(s2.class_cells[codes[k]] > 0);
+    }
+    double t5 = now_s();
+    ig_place_table_opts topt = {"LAND_SURFACE", 0};
+    ig_place_table *tab = NULL;
+    st = ig_place_table_build(NULL, g, place2, &s2, &topt, &tab, &err);
+    if (st != IG_OK) fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(st, IG_OK);
+    assert_int_equal(ig_place_table_count(tab), s2.n_places);
+    fprintf(stderr, "degurba EU level 2 place table: %zu rows, %.2f s\n",
+            ig_place_table_count(tab), now_s() - t5);
+    ig_place_table_destroy(tab);
+    free(cls2);
+    free(place2);
     free(cls);
     free(place);
     ig_grid_destroy(g);
