@@ -15,6 +15,9 @@
 #include "integrid/ig_io.h"
 #include "integrid/ig_measure.h"
 #include "integrid/ig_places.h"
+#include "integrid/ig_placeset.h"
+#include "integrid/ig_peers.h"
+#include "integrid/ig_gazetteer.h"
 #include "integrid/ig_status.h"
 #include "integrid/ig_version.h"
 

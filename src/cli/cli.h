@@ -64,6 +64,22 @@ typedef struct cli_opts {
     int threads; /* 0: number of online CPUs */
     int list;    /* measures --list */
 
+    /* place options (measures, benchmark) */
+    const char *places;     /* --places degurba|FILE; NULL: --by or all */
+    const char *place_name; /* --place-name PROP (boundary files) */
+    const char *place_id;   /* --place-id PROP (boundary files) */
+    int assign_area;        /* --assign area (default: centre) */
+    const char *places_out; /* --places-out FILE */
+    const char *land_area;  /* --land-area COL */
+    int no_aggregates;      /* --no-aggregates */
+    const char *place;      /* benchmark --place ID|NAME */
+    int peers;              /* benchmark --peers K; 0: the default */
+    int peers_set;          /* --peers was given (0 allowed) */
+    const char *peers_out;  /* benchmark --peers-out FILE */
+    const char *native;     /* --native GROUP: the native-born group */
+    const char *eu_group;   /* --eu-group GROUP: born in another EU state */
+    const char *movers;     /* --movers COL: moved in from abroad (CHG_OUT) */
+
     /* output options */
     cli_format format;
     const char *output; /* -o FILE; NULL or "-" means standard output */
@@ -89,9 +105,30 @@ void cli_places_print_help(FILE *fp);
 /* Number of threads to use: --threads, or the online CPUs. */
 int cli_threads(const cli_opts *o);
 
-/* Read the input grid (input.c); NULL after reporting an error. */
+/* Read the input grid (input.c); NULL after reporting an error. Commands
+ * that make places also keep LAND_SURFACE, T and CHG_IN (or the columns of
+ * --land-area and --movers) when the file has them. */
 struct cli_env;
 ig_grid *cli_read_grid(struct cli_env *env, ig_ctx *ctx, cli_opts *o);
+
+/* ---- places (placesel.c) ------------------------------------------------ */
+
+/* 1 when the command works on a place set (--places, or benchmark). */
+int cli_uses_places(const cli_opts *o);
+/* The place set the options ask for: --places degurba, --places FILE
+ * (a boundary file), else the grid's --by places (or one place "all").
+ * NULL after reporting an error. */
+ig_placeset *cli_placeset(struct cli_env *env, ig_ctx *ctx,
+                          const cli_opts *o, const ig_grid *grid);
+/* Name the places after the built-in gazetteer (GeoNames); a warning
+ * when that is not possible. */
+void cli_name_places(struct cli_env *env, ig_ctx *ctx, ig_placeset *ps,
+                     const ig_grid *grid);
+/* The companion table of a place set (docs/cli.md): place_id, class, name,
+ * country, aggregate, cells, population, groups, area_km2, x, y, lon,
+ * lat. Written atomically to @p path ("-" or NULL: stdout). */
+int cli_write_placeset(struct cli_env *env, const char *path,
+                       const ig_placeset *ps, const ig_grid *grid);
 
 /* ---- progress bar (progress.c) ----------------------------------------- */
 

@@ -175,13 +175,20 @@ static void write_csv(FILE *fp, const ig_grid *g, const ig_results *res)
 }
 
 static void write_json(FILE *fp, const cli_opts *o, const ig_grid *g,
-                       const ig_results *res)
+                       const ig_results *res, const ig_placeset *pset)
 {
     const ig_grid_stats *s = ig_grid_get_stats(g);
     fputs("{\n  \"integrid_version\": ", fp);
     cli_json_str(fp, ig_version_string());
     fputs(",\n  \"input\": ", fp);
     cli_json_str(fp, o->input ? o->input : "-");
+    fputs(",\n  \"places_from\": ", fp);
+    if (o->places)
+        cli_json_str(fp, o->places);
+    else if (o->read.by_col)
+        cli_json_str(fp, o->read.by_col);
+    else
+        fputs("null", fp);
     fputs(",\n  \"format\": ", fp);
     if (s && s->format[0])
         cli_json_str(fp, s->format);
@@ -205,6 +212,24 @@ static void write_json(FILE *fp, const cli_opts *o, const ig_grid *g,
         const ig_place_summary *ps = ig_results_place(res, p);
         fputs(p ? ",\n    {\"place\": " : "\n    {\"place\": ", fp);
         cli_json_str(fp, place_name(g, res, p));
+        const ig_placeset_row *pr = pset ? ig_placeset_get(pset, p) : NULL;
+        if (pr) {
+            fputs(", \"class\": ", fp);
+            cli_json_str(fp, pr->cls);
+            fputs(", \"name\": ", fp);
+            cli_json_str(fp, pr->name);
+            fputs(", \"country\": ", fp);
+            cli_json_str(fp, pr->country);
+            fprintf(fp, ", \"aggregate\": %s, \"population\": ",
+                    pr->aggregate ? "true" : "false");
+            cli_json_num(fp, pr->population);
+            fputs(", \"area_km2\": ", fp);
+            cli_json_num(fp, pr->area_km2);
+            fputs(", \"lon\": ", fp);
+            cli_json_num(fp, pr->lon);
+            fputs(", \"lat\": ", fp);
+            cli_json_num(fp, pr->lat);
+        }
         fprintf(fp,
                 ", \"cells_used\": %" PRIu64 ", \"cells_excluded\": %" PRIu64
                 ", \"residents_used\": ",
@@ -259,7 +284,7 @@ static void fmt_value(char *buf, size_t cap, const ig_result_row *r)
 }
 
 static void write_table(FILE *fp, const ig_grid *g, const ig_results *res,
-                        const cli_opts *o)
+                        const cli_opts *o, const ig_placeset *pset)
 {
     size_t ng = ig_grid_ngroups(g);
     size_t ncols = ng + 1; /* groups, then "all groups" */
@@ -302,10 +327,18 @@ static void write_table(FILE *fp, const ig_grid *g, const ig_results *res,
         cli_fmt_count(people, sizeof people, ps->residents_used);
         const char *pname = place_name(g, res, p);
         if (p) fputc('\n', fp);
-        if (o->read.by_col)
+        const ig_placeset_row *pr = pset ? ig_placeset_get(pset, p) : NULL;
+        if (pr && o->places) {
+            fprintf(fp, "place %s", pname);
+            if (pr->name[0]) fprintf(fp, " %s", pr->name);
+            if (pr->cls[0] || pr->country[0])
+                fprintf(fp, " [%s%s%s]", pr->cls,
+                        pr->cls[0] && pr->country[0] ? ", " : "", pr->country);
+        } else if (o->read.by_col) {
             fprintf(fp, "%s = %s", o->read.by_col, pname);
-        else
+        } else {
             fputs("all cells", fp);
+        }
         fprintf(fp, " (%" PRIu64 " %s, %s residents)\n", ps->cells_used,
                 ps->cells_used == 1 ? "cell" : "cells", people);
 
@@ -444,7 +477,7 @@ static void warn_failures(cli_env *env, const ig_grid *g, const ig_results *res,
         if (fk->group)
             cli_appendf(where, sizeof where, &len, " for group '%s'",
                         fk->group);
-        if (o->read.by_col) {
+        if (o->read.by_col || o->places) {
             cli_appendf(where, sizeof where, &len, " in %zu of %zu places (",
                         fk->n_places, np);
             size_t show = fk->n_places < 5 ? fk->n_places : 4;
@@ -499,6 +532,7 @@ int cli_cmd_measures(int argc, char **argv)
     ig_ctx *ctx = NULL;
     ig_grid *grid = NULL;
     ig_results *res = NULL;
+    ig_placeset *pset = NULL;
 
     /* open the output first: an unwritable target fails before the work */
     if (!cli_out_open(&env, &out, o.output)) goto done;
@@ -514,6 +548,13 @@ int cli_cmd_measures(int argc, char **argv)
         if (!ctx) goto done;
         grid = cli_read_grid(&env, ctx, &o);
         if (!grid) goto done;
+        /* places other than --by: measures run on the regrouped grid */
+        const ig_grid *rg = grid;
+        if (o.places || o.places_out) {
+            pset = cli_placeset(&env, ctx, &o, grid);
+            if (!pset) goto done;
+            rg = ig_placeset_grid(pset);
+        }
 
         ig_run_opts ro;
         ig_run_opts_init(&ro);
@@ -526,7 +567,7 @@ int cli_cmd_measures(int argc, char **argv)
         ro.progress_ud = &env.progress;
         cli_progress_phase(&env.progress, "computing", 0);
         ig_error err = {0};
-        ig_status st = ig_measures_run(ctx, grid, &ro, &res, &err);
+        ig_status st = ig_measures_run(ctx, rg, &ro, &res, &err);
         cli_progress_clear(&env.progress);
         if (st != IG_OK) {
             cli_report(&env, st, &err, NULL);
@@ -543,22 +584,27 @@ int cli_cmd_measures(int argc, char **argv)
             goto done;
         }
         if (fmt == CLI_FMT_JSON)
-            write_json(out.fp, &o, grid, res);
+            write_json(out.fp, &o, rg, res, pset);
         else if (fmt == CLI_FMT_CSV)
-            write_csv(out.fp, grid, res);
+            write_csv(out.fp, rg, res);
         else
-            write_table(out.fp, grid, res, &o);
+            write_table(out.fp, rg, res, &o, pset);
+        if (o.places_out &&
+            !cli_write_placeset(&env, o.places_out, pset, grid))
+            goto done;
     }
     out_open = 0;
     if (!cli_out_commit(&env, &out)) goto done;
     rc = CLI_EXIT_OK;
     if (res) {
-        warn_failures(&env, grid, res, &o, fmt);
-        if (fmt != CLI_FMT_TABLE) warn_exclusions(&env, grid, res);
+        const ig_grid *rg = pset ? ig_placeset_grid(pset) : grid;
+        warn_failures(&env, rg, res, &o, fmt);
+        if (fmt != CLI_FMT_TABLE) warn_exclusions(&env, rg, res);
     }
 done:
     if (out_open) cli_out_abort(&out);
     ig_results_destroy(res);
+    ig_placeset_destroy(pset);
     ig_grid_destroy(grid);
     ig_ctx_destroy(ctx);
     cli_env_free(&env);

@@ -30,16 +30,20 @@ static const char *const METHODS = "degurba";
 void cli_places_print_help(FILE *fp)
 {
     fputs(
-        "Usage: integrid places FILE --method degurba [--level 1] [-o FILE]\n"
+        "Usage: integrid places FILE --method degurba [--level 1|2] [-o FILE]\n"
         "       [--cells-out FILE] [--land-area COL] [read options]\n"
         "\n"
-        "Find places in a 1 km grid: urban centres and urban clusters of the\n"
-        "Degree of Urbanisation (DEGURBA level 1), one CSV row per place.\n"
+        "Find places in a grid with the Degree of Urbanisation (DEGURBA):\n"
+        "urban centres and urban clusters (level 1), and at level 2 also\n"
+        "dense and semi-dense urban clusters and rural clusters; one CSV\n"
+        "row per place, named after the most populous GeoNames place\n"
+        "inside it. A grid finer than 1 km (100 m, 200 m, 250 m, 500 m) is\n"
+        "classified on its 1 km cells, and every cell gets its 1 km cell's\n"
+        "class.\n"
         "\n"
         "Places options:\n"
         "      --method M          how to find places; M is: degurba\n"
-        "      --level N           DEGURBA level (default 1; level 2 is not\n"
-        "                          available yet)\n"
+        "      --level N           DEGURBA level, 1 (default) or 2\n"
         "      --land-area COL     land area per cell in km2 (default:\n"
         "                          LAND_SURFACE when the file has it, else\n"
         "                          full 1 km2 cells)\n"
@@ -57,7 +61,8 @@ void cli_places_print_help(FILE *fp)
         "Without --total, a column T (Eurostat) is the population total.\n"
         "\n"
         "Columns: place_id,class,cells,population,<one per group>,area_km2,\n"
-        "x_3035,y_3035,lon,lat,country,name (name is empty for now).\n"
+        "x_3035,y_3035,lon,lat,country,name (name: GeoNames, CC BY 4.0;\n"
+        "empty when no GeoNames place of 1,000+ residents lies inside).\n"
         "FILE may be gzip-compressed; '-' reads standard input.\n"
         "Exit status: 0 success, 1 runtime error, 2 usage error.\n",
         fp);
@@ -122,13 +127,9 @@ static int check_args(const places_args *a)
                         a->method, METHODS);
         return 0;
     }
-    if (a->level && strcmp(a->level, "1") != 0) {
-        if (strcmp(a->level, "2") == 0)
-            cli_usage_error("places", "level 2 is not available yet; use "
-                                      "--level 1");
-        else
-            cli_usage_error("places",
-                            "invalid value '%s' for --level: use 1", a->level);
+    if (a->level && strcmp(a->level, "1") != 0 && strcmp(a->level, "2") != 0) {
+        cli_usage_error("places", "invalid value '%s' for --level: use 1 or 2",
+                        a->level);
         return 0;
     }
     if (a->land_area && !a->land_area[0]) {
@@ -208,7 +209,7 @@ fail:
 }
 
 static int write_places(cli_env *env, const char *path,
-                        const ig_place_table *t)
+                        const ig_place_table *t, const char *const *names)
 {
     cli_out out;
     if (!cli_out_open(env, &out, path)) return 0;
@@ -238,7 +239,9 @@ static int write_places(cli_env *env, const char *path,
         }
         fputc(',', fp);
         cli_csv_str(fp, r[k].country);
-        fputs(",\n", fp); /* name: the gazetteer comes later */
+        fputc(',', fp);
+        cli_csv_str(fp, names ? names[k] : "");
+        fputc('\n', fp);
     }
     return cli_out_commit(env, &out);
 }
@@ -285,6 +288,8 @@ int cli_cmd_places(int argc, char **argv)
     ig_place_table *table = NULL;
     uint8_t *cls = NULL;
     uint32_t *ids = NULL;
+    ig_gazetteer *gz = NULL;
+    const char **names = NULL;
 
     ctx = cli_make_ctx(&env, &o);
     if (!ctx) goto done;
@@ -307,6 +312,7 @@ int cli_cmd_places(int argc, char **argv)
     ig_degurba_opts dop;
     ig_degurba_opts_init(&dop);
     dop.land_area_var = land;
+    dop.level = (a.level && strcmp(a.level, "2") == 0) ? 2 : 1;
     ig_degurba_summary sum;
     ig_error err = {0};
     ig_status st = ig_degurba_classify(ctx, grid, &dop, cls, ids, &sum, &err);
@@ -324,11 +330,30 @@ int cli_cmd_places(int argc, char **argv)
         cli_warn(&env, "built without PROJ: lon and lat are empty");
     if (a.cells_out && !write_cells(&env, a.cells_out, grid, cls, ids))
         goto done;
-    if (!write_places(&env, o.output, table)) goto done;
+    /* names: the most populous GeoNames place inside each place */
+    {
+        const size_t *offs = NULL, *cells = NULL;
+        ig_place_table_cells(table, &offs, &cells);
+        size_t np = ig_place_table_count(table);
+        names = cli_xmalloc((np ? np : 1) * sizeof *names);
+        ig_status gst = ig_gazetteer_open_builtin(ctx, &gz, &err);
+        if (gst == IG_OK)
+            gst = ig_gazetteer_name_places(ctx, gz, grid, np, offs, cells,
+                                           names, NULL, &err);
+        if (gst != IG_OK) {
+            cli_warn(&env, "places are not named: %s",
+                     err.msg[0] ? err.msg : ig_strerror(gst));
+            free((void *)names);
+            names = NULL;
+        }
+    }
+    if (!write_places(&env, o.output, table, names)) goto done;
     rc = CLI_EXIT_OK;
 done:
     free(cls);
     free(ids);
+    free((void *)names);
+    ig_gazetteer_destroy(gz);
     ig_place_table_destroy(table);
     ig_grid_destroy(grid);
     ig_ctx_destroy(ctx);

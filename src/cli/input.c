@@ -9,6 +9,12 @@ ig_grid *cli_read_grid(cli_env *env, ig_ctx *ctx, cli_opts *o)
 {
     const char *path = o->input ? o->input : "-";
     ig_read_opts ro = o->read;
+    const char *opt[3] = {o->land_area ? o->land_area : "LAND_SURFACE", "T",
+                          o->movers ? o->movers : "CHG_OUT"};
+    if (cli_uses_places(o)) {
+        ro.keep_optional = opt;
+        ro.n_keep_optional = 3;
+    }
     ro.progress = cli_progress_cb;
     ro.progress_ud = &env->progress;
     cli_progress_phase(&env->progress, "reading", 1);

@@ -49,19 +49,35 @@ typedef enum opt_id {
     OPT_THRESHOLDS,
     OPT_THREADS,
     OPT_FORMAT,
-    OPT_NO_PROGRESS
+    OPT_NO_PROGRESS,
+    OPT_PLACES,
+    OPT_PLACE_NAME,
+    OPT_PLACE_ID,
+    OPT_ASSIGN,
+    OPT_PLACES_OUT,
+    OPT_LAND_AREA,
+    OPT_NO_AGGREGATES,
+    OPT_PLACE,
+    OPT_PEERS,
+    OPT_MEASURES,
+    OPT_NATIVE,
+    OPT_EU_GROUP,
+    OPT_MOVERS,
+    OPT_PEERS_OUT
 } opt_id;
 
 typedef enum opt_section {
     SEC_READ,
     SEC_MEASURE,
+    SEC_PLACES,
     SEC_OUTPUT,
     SEC_GENERAL,
     SEC_COUNT
 } opt_section;
 
 static const char *const section_title[SEC_COUNT] = {
-    "Read options", "Measure options", "Output options", "General options"};
+    "Read options", "Measure options", "Place options", "Output options",
+    "General options"};
 
 #define C_FORMATS (1u << CLI_CMD_formats)
 #define C_INFO (1u << CLI_CMD_info)
@@ -69,8 +85,11 @@ static const char *const section_title[SEC_COUNT] = {
 #define C_VERSION (1u << CLI_CMD_version)
 #define C_HELP (1u << CLI_CMD_help)
 #define C_PLACES (1u << CLI_CMD_places)
-#define C_READ (C_INFO | C_MEASURES | C_PLACES)
-#define C_ALL (C_FORMATS | C_INFO | C_MEASURES | C_PLACES | C_VERSION | C_HELP)
+#define C_BENCHMARK (1u << CLI_CMD_benchmark)
+#define C_READ (C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK)
+#define C_PLACESET (C_MEASURES | C_BENCHMARK)
+#define C_ALL (C_FORMATS | C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | \
+               C_VERSION | C_HELP)
 
 typedef struct opt_def {
     const char *name; /* long name */
@@ -138,18 +157,66 @@ static const opt_def opt_table[] = {
      "list the measures (name, family, range, citation) and exit"},
     {"only", OPT_ONLY, "M1,M2,...", C_MEASURES, SEC_MEASURE, CHECKED,
      "compute only these measures (default: all; see --list)"},
-    {"seed", OPT_SEED, "N", C_MEASURES, SEC_MEASURE, CHECKED,
+    {"measures", OPT_MEASURES, "M1,M2,...", C_BENCHMARK, SEC_MEASURE, CHECKED,
+     "compare these measures (default: every measure that needs no "
+     "simulation; see 'integrid measures --list')"},
+    {"seed", OPT_SEED, "N", C_PLACESET, SEC_MEASURE, CHECKED,
      "random seed for simulated measures (default: 1)"},
-    {"reps", OPT_REPS, "N", C_MEASURES, SEC_MEASURE, CHECKED,
+    {"reps", OPT_REPS, "N", C_PLACESET, SEC_MEASURE, CHECKED,
      "simulations for simulated measures (default: 500)"},
-    {"atkinson-b", OPT_ATKINSON_B, "X", C_MEASURES, SEC_MEASURE, CHECKED,
+    {"atkinson-b", OPT_ATKINSON_B, "X", C_PLACESET, SEC_MEASURE, CHECKED,
      "Atkinson shape parameter, 0 < X < 1 (default: 0.5)"},
-    {"thresholds", OPT_THRESHOLDS, "N", C_MEASURES, SEC_MEASURE, CHECKED,
+    {"thresholds", OPT_THRESHOLDS, "N", C_PLACESET, SEC_MEASURE, CHECKED,
      "thresholds of the concentration profile (default: 1000)"},
+
+    {"places", OPT_PLACES, "degurba|FILE", C_PLACESET, SEC_PLACES,
+     STR(places),
+     "places to compute for: 'degurba' (urban centres and clusters found "
+     "in the grid) or a boundary file (GeoJSON; Shapefile, GeoPackage with "
+     "GDAL); default: the --by places"},
+    {"place-name", OPT_PLACE_NAME, "PROP", C_PLACESET, SEC_PLACES,
+     STR(place_name), "boundary-file property with the place name"},
+    {"place-id", OPT_PLACE_ID, "PROP", C_PLACESET, SEC_PLACES, STR(place_id),
+     "boundary-file property with the place id (default: the feature id, "
+     "else its number)"},
+    {"assign", OPT_ASSIGN, "centre|area", C_PLACESET, SEC_PLACES, CHECKED,
+     "cells go to the polygon holding their centre, or are split by area "
+     "share (default: centre)"},
+    {"land-area", OPT_LAND_AREA, "COL", C_PLACESET, SEC_PLACES,
+     STR(land_area),
+     "land area per cell in km2 (default: LAND_SURFACE when present)"},
+    {"no-aggregates", OPT_NO_AGGREGATES, NULL, C_MEASURES, SEC_PLACES,
+     FLAG(no_aggregates),
+     "with --places degurba: no rows for all urban centres, urban clusters "
+     "and rural cells of each country together"},
+    {"places-out", OPT_PLACES_OUT, "FILE", C_MEASURES, SEC_PLACES,
+     STR(places_out),
+     "also write the places (id, class, name, country, population...) to "
+     "FILE, atomically"},
+    {"place", OPT_PLACE, "ID|NAME", C_BENCHMARK, SEC_PLACES, STR(place),
+     "the place to benchmark: its id, or its name (e.g. Lyon)"},
+    {"peers", OPT_PEERS, "K", C_BENCHMARK, SEC_PLACES, CHECKED,
+     "number of nearest peers on context variables (default: 10)"},
+    {"peers-out", OPT_PEERS_OUT, "FILE", C_BENCHMARK, SEC_PLACES,
+     STR(peers_out),
+     "also write the peer list (rank, id, name, distance, z-scores) as CSV "
+     "to FILE, atomically"},
+    {"native", OPT_NATIVE, "GROUP", C_BENCHMARK, SEC_PLACES, STR(native),
+     "the native-born group; the others are foreign-born (default: NAT "
+     "when present, else the first group)"},
+    {"eu-group", OPT_EU_GROUP, "GROUP", C_BENCHMARK, SEC_PLACES,
+     STR(eu_group),
+     "foreign-born group born in another EU state (default: EU_OTH when "
+     "present)"},
+    {"movers", OPT_MOVERS, "COL", C_BENCHMARK, SEC_PLACES, STR(movers),
+     "column of residents who moved in from abroad in the last year "
+     "(default: CHG_OUT, Eurostat's 'residence one year before outside the "
+     "country', when present)"},
     {"threads", OPT_THREADS, "N", C_READ, SEC_MEASURE, CHECKED,
      "worker threads (default: the number of online CPUs)"},
 
-    {"format", OPT_FORMAT, "F", C_MEASURES | C_FORMATS, SEC_OUTPUT, CHECKED,
+    {"format", OPT_FORMAT, "F", C_MEASURES | C_FORMATS | C_BENCHMARK,
+     SEC_OUTPUT, CHECKED,
      "table, csv or json (default: table on a terminal, else csv)"},
     {"format", OPT_FORMAT, "F", C_INFO, SEC_OUTPUT, CHECKED,
      "table or json (default: table)"},
@@ -470,6 +537,19 @@ static int handle(cli_opts *o, const opt_def *d, const char *arg)
             return set_int(o, d, arg, 2, 100000000, &o->params.n_thresholds);
         case OPT_THREADS:
             return set_int(o, d, arg, 1, 1024, &o->threads);
+        case OPT_MEASURES:
+            return split_list(o, d->name, arg, &o->only, &o->n_only);
+        case OPT_PEERS:
+            o->peers_set = 1;
+            return set_int(o, d, arg, 0, 100000, &o->peers);
+        case OPT_ASSIGN:
+            if (strcmp(arg, "centre") == 0 || strcmp(arg, "center") == 0)
+                o->assign_area = 0;
+            else if (strcmp(arg, "area") == 0)
+                o->assign_area = 1;
+            else
+                return bad_value(o, d->name, arg, "use centre or area");
+            return 1;
         case OPT_FORMAT:
             return set_format(o, arg);
         default:
@@ -504,7 +584,28 @@ static int check_combination(cli_opts *o)
         }
         return 1;
     }
-    if (o->cmd == CLI_CMD_measures) {
+    if (o->cmd == CLI_CMD_benchmark && (!o->place || !o->place[0])) {
+        cli_usage_error(cmd, "--place ID|NAME is required: the place to "
+                             "compare with its peers");
+        return 0;
+    }
+    if (o->places && !o->places[0]) {
+        cli_usage_error(cmd, "--places needs 'degurba' or a boundary file");
+        return 0;
+    }
+    if ((o->place_name || o->place_id || o->assign_area) &&
+        (!o->places || strcmp(o->places, "degurba") == 0)) {
+        cli_usage_error(cmd, "--place-name, --place-id and --assign apply "
+                             "to --places FILE (a boundary file)");
+        return 0;
+    }
+    if (o->places && o->read.long_spec) {
+        cli_usage_error(cmd, "--places needs a grid with cells; --long "
+                             "input has none (use --by)");
+        return 0;
+    }
+    if (o->cmd == CLI_CMD_measures || o->cmd == CLI_CMD_benchmark) {
+        const char *which = o->cmd == CLI_CMD_benchmark ? "--measures" : "--only";
         for (size_t i = 0; i < o->n_only; i++) {
             if (ig_measure_find(o->only[i])) continue;
             /* the closest names, best first */
@@ -540,17 +641,17 @@ static int check_combination(cli_opts *o)
                             best[k]);
             if (len)
                 cli_usage_error(cmd,
-                                "unknown measure '%s' in --only; closest: %s "
+                                "unknown measure '%s' in %s; closest: %s "
                                 "(all: 'integrid measures --list')",
-                                o->only[i], hint);
+                                o->only[i], which, hint);
             else
-                cli_usage_error(cmd, "unknown measure '%s' in --only",
-                                o->only[i]);
+                cli_usage_error(cmd, "unknown measure '%s' in %s",
+                                o->only[i], which);
             return 0;
         }
     }
     if (o->cmd == CLI_CMD_info || o->cmd == CLI_CMD_measures ||
-        o->cmd == CLI_CMD_places) {
+        o->cmd == CLI_CMD_places || o->cmd == CLI_CMD_benchmark) {
         if (!o->input && isatty(STDIN_FILENO)) {
             cli_usage_error(cmd,
                             "no input FILE given (use '-' to read "
@@ -648,7 +749,8 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
         return 0;
     }
     int max_pos = (cmd == CLI_CMD_info || cmd == CLI_CMD_measures ||
-                   cmd == CLI_CMD_places || cmd == CLI_CMD_help)
+                   cmd == CLI_CMD_places || cmd == CLI_CMD_benchmark ||
+                   cmd == CLI_CMD_help)
                       ? 1
                       : 0;
     if (argc - optind > max_pos) {

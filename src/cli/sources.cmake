@@ -10,4 +10,6 @@ target_sources(integrid_cli PRIVATE
   src/cli/cmd_info.c
   src/cli/cmd_measures.c
   src/cli/cmd_places.c
+  src/cli/cmd_benchmark.c
+  src/cli/placesel.c
 )

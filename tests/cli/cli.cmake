@@ -25,6 +25,7 @@ set(IG_CLI_TRANSCRIPTS
   places
   places_proj
   places_eu
+  places_measures
 )
 foreach(t IN LISTS IG_CLI_TRANSCRIPTS)
   add_test(NAME cli.${t}

@@ -8,7 +8,8 @@ Commands:
   formats    List the input formats (readers) compiled in
   info       Describe a grid: format, CRS, resolution, extent, groups, places
   measures   Compute segregation, concentration and diversity measures, or list them
-  places     Find urban centres and urban clusters (DEGURBA) in a 1 km grid
+  places     Find urban centres, urban clusters and rural areas (DEGURBA) in a grid
+  benchmark  Rank a place against comparable places: its class, country, size, peers
   version    Print the version
   help       Show help for a command
 

@@ -5,6 +5,7 @@ $ cd $DATA && integrid measures --format json --only share,simpsons_interaction 
 {
   "integrid_version": "@VERSION@",
   "input": "alpha.csv",
+  "places_from": null,
   "format": "eurostat",
   "groups": ["NAT", "EU_OTH", "OTH"],
   "params": {"seed": 1, "reps": 500, "atkinson_b": 0.5, "thresholds": 1000},
@@ -32,7 +33,7 @@ $ integrid measures --format json --by CITY --seed 42 --reps 20 --atkinson-b 0.3
 > print(sorted({x["status"] for x in d["rows"]}), sorted({x["component"] for x in d["rows"]}))
 > print(all(set(x) == {"place", "measure", "group", "component", "value", "status"} for x in d["rows"]))
 > '
-['format', 'groups', 'input', 'integrid_version', 'params', 'places', 'rows']
+['format', 'groups', 'input', 'integrid_version', 'params', 'places', 'places_from', 'rows']
 ['NAT', 'EU_OTH', 'OTH'] {'seed': 42, 'reps': 20, 'atkinson_b': 0.3, 'thresholds': 50}
 [('Alpha', 2, 16), ('Beta', 2, 32)]
 {'place': 'Beta', 'measure': 'dissimilarity', 'group': 'EU_OTH', 'component': 'total', 'value': None, 'status': 'undefined'}

@@ -52,22 +52,33 @@ place_id,class,cells,population,NAT,EU_OTH,OTH,area_km2,x_3035,y_3035,lon,lat,co
 ! ^integrid: places: warning: no LAND_SURFACE column: densities use full 1 km2 cells
 # help
 $ integrid places --help | head -n 1
-Usage: integrid places FILE --method degurba [--level 1] [-o FILE]
+Usage: integrid places FILE --method degurba [--level 1|2] [-o FILE]
 # usage errors: exit 2, nothing written
 $ integrid places $DATA/degurba.csv --method kmeans -o out.csv; echo "exit $?"; test -e out.csv && echo written; :
 exit 2
 ! ^integrid: places: unknown method 'kmeans' for --method; methods: degurba$
-$ integrid places $DATA/degurba.csv --method degurba --level 2
+# level 2: the town's two dense cells are also a dense urban cluster
+$ integrid places $DATA/degurba.csv --method degurba --level 2 -q | cut -d, -f1-4,13-14
+place_id,class,cells,population,country,name
+1,urban_centre,9,54000,,
+2,urban_cluster,9,54000,,
+3,urban_cluster,3,5300,,
+4,dense_urban_cluster,2,5200,,
+$ integrid places $DATA/degurba.csv --method degurba --level 3
 ? 2
-! ^integrid: places: level 2 is not available yet
+! ^integrid: places: invalid value '3' for --level: use 1 or 2$
 $ integrid places $DATA/degurba.csv
 ? 2
 ! ^integrid: places: --method is required
+# a 100 m grid is classified on its 1 km cells: 8 people are rural here
+$ integrid places $DATA/degurba_100m.csv --method degurba -q -o out.csv; echo "exit $?"; cat out.csv
+exit 0
+place_id,class,cells,population,NAT,EU_OTH,OTH,area_km2,x_3035,y_3035,lon,lat,country,name
 # runtime errors: exit 1 and one line
-$ integrid places $DATA/degurba_100m.csv --method degurba -q -o out.csv; echo "exit $?"; test -e out.csv && echo written; :
+$ integrid places $DATA/degurba_2km.csv --method degurba -q -o out.csv; echo "exit $?"; test -e out.csv && echo written; :
 exit 1
 !! 1
-! ^integrid: places: .*degurba_100m\.csv: the grid has 100 m cells .* aggregated to 1 km
+! ^integrid: places: .*degurba_2km\.csv: grid cells are 2000 m; the Degree of Urbanisation needs 1 km cells or a finer grid
 $ integrid places $DATA/degurba.csv --method degurba --land-area AREA
 ? 1
 !! 1

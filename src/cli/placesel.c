@@ -1,0 +1,144 @@
+/* Choosing the places a command works on (--places degurba|FILE, or the
+ * --by places) and writing their companion table. The library does the
+ * work (ig_placeset_*); this file maps options onto it and words the
+ * notes. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+int cli_uses_places(const cli_opts *o)
+{
+    return o->places != NULL || o->cmd == CLI_CMD_benchmark;
+}
+
+static int has_var(const ig_grid *g, const char *name)
+{
+    for (size_t v = 0; v < ig_grid_nvars(g); v++)
+        if (strcmp(ig_grid_var_name(g, v), name) == 0) return 1;
+    return 0;
+}
+
+void cli_name_places(cli_env *env, ig_ctx *ctx, ig_placeset *ps,
+                     const ig_grid *grid)
+{
+    ig_gazetteer *gz = NULL;
+    ig_error err = {0};
+    ig_status st = ig_gazetteer_open_builtin(ctx, &gz, &err);
+    if (st == IG_OK) st = ig_placeset_name_places(ps, gz, grid, &err);
+    if (st != IG_OK)
+        cli_warn(env, "places are not named: %s",
+                 err.msg[0] ? err.msg : ig_strerror(st));
+    ig_gazetteer_destroy(gz);
+}
+
+static ig_placeset *degurba(cli_env *env, ig_ctx *ctx, const cli_opts *o,
+                            const ig_grid *grid, ig_placeset_opts *po)
+{
+    if (!po->land_area_var)
+        cli_warn(env, "no LAND_SURFACE column: densities use full cells "
+                      "(give --land-area COL)");
+    ig_degurba_opts dop;
+    ig_degurba_opts_init(&dop);
+    dop.land_area_var = po->land_area_var;
+    /* the same population as `integrid places`: T when the file has it */
+    if (!o->read.total_col && has_var(grid, "T")) dop.pop_var = "T";
+    ig_placeset *ps = NULL;
+    ig_error err = {0};
+    cli_progress_phase(&env->progress, "finding places", 0);
+    ig_status st = ig_placeset_degurba(ctx, grid, &dop, po, &ps, &err);
+    cli_progress_clear(&env->progress);
+    if (st != IG_OK) {
+        cli_report(env, st, &err, o->input ? o->input : "<stdin>");
+        return NULL;
+    }
+    cli_name_places(env, ctx, ps, grid);
+    return ps;
+}
+
+ig_placeset *cli_placeset(cli_env *env, ig_ctx *ctx, const cli_opts *o,
+                          const ig_grid *grid)
+{
+    ig_placeset_opts po = {0};
+    if (o->land_area)
+        po.land_area_var = o->land_area;
+    else if (has_var(grid, "LAND_SURFACE"))
+        po.land_area_var = "LAND_SURFACE";
+    po.by_places = o->read.by_col != NULL;
+    /* class aggregates are rows of `measures`; a benchmark ranks places */
+    po.aggregates = o->cmd == CLI_CMD_measures && !o->no_aggregates;
+    ig_error err = {0};
+    ig_placeset *ps = NULL;
+    ig_status st;
+    if (o->places && strcmp(o->places, "degurba") == 0)
+        return degurba(env, ctx, o, grid, &po);
+    if (o->places) {
+        cli_error(env, "--places %s: boundary files are not available in "
+                       "this build", o->places);
+        return NULL;
+    }
+    /* benchmark without --places or --by: the Degree of Urbanisation */
+    if (o->cmd == CLI_CMD_benchmark && !o->read.by_col)
+        return degurba(env, ctx, o, grid, &po);
+    st = ig_placeset_by(ctx, grid, o->read.by_col ? o->read.by_col : "", &po,
+                        &ps, &err);
+    if (st != IG_OK) {
+        cli_report(env, st, &err, o->input ? o->input : "<stdin>");
+        return NULL;
+    }
+    return ps;
+}
+
+/* A count without decimals when integral, else 17 significant digits. */
+static void csv_val(FILE *fp, double v)
+{
+    if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
+        fprintf(fp, "%.0f", v == 0.0 ? 0.0 : v);
+    else
+        cli_csv_num(fp, v);
+}
+
+int cli_write_placeset(cli_env *env, const char *path, const ig_placeset *ps,
+                       const ig_grid *grid)
+{
+    cli_out out;
+    if (!cli_out_open(env, &out, path)) return 0;
+    FILE *fp = out.fp;
+    size_t ng = ig_grid_ngroups(grid);
+    int32_t epsg = ig_grid_crs_epsg(grid);
+    fputs("place_id,class,cells,population", fp);
+    for (size_t g = 0; g < ng; g++) {
+        fputc(',', fp);
+        cli_csv_str(fp, ig_grid_group_name(grid, g));
+    }
+    fprintf(fp, ",area_km2,x_%ld,y_%ld,lon,lat,country,name,aggregate\n",
+            (long)(epsg ? epsg : 3035), (long)(epsg ? epsg : 3035));
+    for (size_t i = 0; i < ig_placeset_count(ps); i++) {
+        const ig_placeset_row *r = ig_placeset_get(ps, i);
+        cli_csv_str(fp, r->id);
+        fputc(',', fp);
+        cli_csv_str(fp, r->cls);
+        fprintf(fp, ",%zu,", r->cells);
+        csv_val(fp, r->population);
+        for (size_t g = 0; g < ng; g++) {
+            fputc(',', fp);
+            csv_val(fp, r->groups[g]);
+        }
+        const double v[5] = {r->area_km2, r->x, r->y, r->lon, r->lat};
+        for (int j = 0; j < 5; j++) {
+            fputc(',', fp);
+            if (j == 0)
+                csv_val(fp, v[j]);
+            else
+                cli_csv_num(fp, v[j]);
+        }
+        fputc(',', fp);
+        cli_csv_str(fp, r->country);
+        fputc(',', fp);
+        cli_csv_str(fp, r->name);
+        fprintf(fp, ",%d\n", r->aggregate);
+    }
+    return cli_out_commit(env, &out);
+}
