@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "integrid/ig_ctx.h"
+#include "integrid/ig_boundaries.h"
 #include "integrid/ig_export.h"
 #include "integrid/ig_grid.h"
 #include "integrid/ig_places.h"
@@ -125,6 +126,21 @@ IG_API ig_status ig_placeset_degurba(ig_ctx *ctx, const ig_grid *grid,
                                      const ig_degurba_opts *dopts,
                                      const ig_placeset_opts *opts,
                                      ig_placeset **out, ig_error *err);
+
+/**
+ * One place per feature of a boundary file (ig_boundaries_read_path()):
+ * id and name from the file, class "boundary", cells assigned by centre or
+ * by area share (ig_boundaries_assign()). A feature that covers no cell is
+ * a place with no cells and population 0 (the assignment logs a warning).
+ * No aggregates.
+ *
+ * @return as ig_boundaries_assign() and ig_placeset_create().
+ */
+IG_API ig_status ig_placeset_boundaries(ig_ctx *ctx, const ig_grid *grid,
+                                        const ig_boundaries *b,
+                                        ig_assign_mode mode,
+                                        const ig_placeset_opts *opts,
+                                        ig_placeset **out, ig_error *err);
 
 /** One place per `--by` place of @p grid (id = its name, class @p cls or
  *  ""). */

@@ -14,6 +14,7 @@
 #include "integrid/ig_grid.h"
 #include "integrid/ig_io.h"
 #include "integrid/ig_measure.h"
+#include "integrid/ig_boundaries.h"
 #include "integrid/ig_places.h"
 #include "integrid/ig_placeset.h"
 #include "integrid/ig_peers.h"

@@ -69,6 +69,8 @@ typedef struct cli_opts {
     const char *place_name; /* --place-name PROP (boundary files) */
     const char *place_id;   /* --place-id PROP (boundary files) */
     int assign_area;        /* --assign area (default: centre) */
+    const char *places_crs; /* --places-crs CRS (boundary files) */
+    const char *places_layer; /* --places-layer NAME (GDAL files) */
     const char *places_out; /* --places-out FILE */
     const char *land_area;  /* --land-area COL */
     int no_aggregates;      /* --no-aggregates */

@@ -63,7 +63,9 @@ typedef enum opt_id {
     OPT_NATIVE,
     OPT_EU_GROUP,
     OPT_MOVERS,
-    OPT_PEERS_OUT
+    OPT_PEERS_OUT,
+    OPT_PLACES_CRS,
+    OPT_PLACES_LAYER
 } opt_id;
 
 typedef enum opt_section {
@@ -179,6 +181,13 @@ static const opt_def opt_table[] = {
     {"place-id", OPT_PLACE_ID, "PROP", C_PLACESET, SEC_PLACES, STR(place_id),
      "boundary-file property with the place id (default: the feature id, "
      "else its number)"},
+    {"places-crs", OPT_PLACES_CRS, "CRS", C_PLACESET, SEC_PLACES,
+     STR(places_crs),
+     "CRS of the boundary file when it does not say (e.g. EPSG:2154; "
+     "default: its crs member or .prj, else lon/lat)"},
+    {"places-layer", OPT_PLACES_LAYER, "NAME", C_PLACESET, SEC_PLACES,
+     STR(places_layer),
+     "layer of a GDAL boundary file (default: the first)"},
     {"assign", OPT_ASSIGN, "centre|area", C_PLACESET, SEC_PLACES, CHECKED,
      "cells go to the polygon holding their centre, or are split by area "
      "share (default: centre)"},
@@ -593,10 +602,12 @@ static int check_combination(cli_opts *o)
         cli_usage_error(cmd, "--places needs 'degurba' or a boundary file");
         return 0;
     }
-    if ((o->place_name || o->place_id || o->assign_area) &&
+    if ((o->place_name || o->place_id || o->assign_area || o->places_crs ||
+         o->places_layer) &&
         (!o->places || strcmp(o->places, "degurba") == 0)) {
-        cli_usage_error(cmd, "--place-name, --place-id and --assign apply "
-                             "to --places FILE (a boundary file)");
+        cli_usage_error(cmd, "--place-name, --place-id, --places-crs, "
+                             "--places-layer and --assign apply to --places "
+                             "FILE (a boundary file)");
         return 0;
     }
     if (o->places && o->read.long_spec) {

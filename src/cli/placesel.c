@@ -75,9 +75,28 @@ ig_placeset *cli_placeset(cli_env *env, ig_ctx *ctx, const cli_opts *o,
     if (o->places && strcmp(o->places, "degurba") == 0)
         return degurba(env, ctx, o, grid, &po);
     if (o->places) {
-        cli_error(env, "--places %s: boundary files are not available in "
-                       "this build", o->places);
-        return NULL;
+        ig_boundaries_opts bo;
+        memset(&bo, 0, sizeof bo);
+        bo.name_prop = o->place_name;
+        bo.id_prop = o->place_id;
+        bo.src_crs = o->places_crs;
+        bo.layer = o->places_layer;
+        bo.target_epsg = ig_grid_crs_epsg(grid);
+        ig_boundaries *b = NULL;
+        cli_progress_phase(&env->progress, "reading boundaries", 0);
+        st = ig_boundaries_read_path(ctx, o->places, &bo, &b, &err);
+        if (st == IG_OK)
+            st = ig_placeset_boundaries(ctx, grid, b,
+                                        o->assign_area ? IG_ASSIGN_AREA
+                                                       : IG_ASSIGN_CENTRE,
+                                        &po, &ps, &err);
+        cli_progress_clear(&env->progress);
+        ig_boundaries_destroy(b);
+        if (st != IG_OK) {
+            cli_report(env, st, &err, o->places);
+            return NULL;
+        }
+        return ps;
     }
     /* benchmark without --places or --by: the Degree of Urbanisation */
     if (o->cmd == CLI_CMD_benchmark && !o->read.by_col)

@@ -529,6 +529,44 @@ done:
     return st;
 }
 
+/* ---- boundary files ----------------------------------------------------- */
+
+ig_status ig_placeset_boundaries(ig_ctx *ctx, const ig_grid *grid,
+                                 const ig_boundaries *b, ig_assign_mode mode,
+                                 const ig_placeset_opts *opts,
+                                 ig_placeset **out, ig_error *err)
+{
+    if (!grid || !b || !out)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "ig_placeset_boundaries: missing grid, "
+                             "boundaries or output");
+    size_t n = ig_boundaries_count(b);
+    if (n == 0)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "the boundary file has no polygons");
+    ig_assignment *a = NULL;
+    ig_status st = ig_boundaries_assign(ctx, b, grid, mode, &a, err);
+    if (st != IG_OK) return st;
+    ig_place_def *d = ig__calloc(ctx, n, sizeof *d);
+    if (!d) {
+        ig_assignment_destroy(a);
+        return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        d[i].id = ig_boundaries_id(b, i);
+        d[i].name = ig_boundaries_name(b, i);
+        d[i].cls = "boundary";
+    }
+    ig_placeset_opts o = opts ? *opts : (ig_placeset_opts){0};
+    o.aggregates = 0;
+    st = ig_placeset_create(ctx, grid, n, d, ig_assignment_offsets(a),
+                            ig_assignment_cells(a), ig_assignment_weights(a),
+                            &o, out, err);
+    ig__free(ctx, d, n * sizeof *d);
+    ig_assignment_destroy(a);
+    return st;
+}
+
 /* ---- --by places -------------------------------------------------------- */
 
 ig_status ig_placeset_by(ig_ctx *ctx, const ig_grid *grid, const char *cls,

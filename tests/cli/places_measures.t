@@ -87,3 +87,22 @@ $ integrid benchmark $DATA/towns.csv --place 1 --measures nosuch
 $ integrid measures $DATA/towns.csv --places degurba --assign area
 ? 2
 ! apply to --places FILE
+# places from a boundary file (GeoJSON in EPSG:3035): A covers town 1; B
+# the west 1.5 km of town 2 (by centre: its first column of 3 cells at
+# 4 % OTH; by area share: also the half-covered second column at 8 %, which
+# no other polygon touches, so all of it); C covers no cell (population 0)
+$ integrid measures $DATA/towns.csv --places $DATA/towns_areas.geojson --place-name name --only share --format csv --places-out p.csv | grep ,OTH,; cut -d, -f1-4,7,14 p.csv
+A,share,OTH,0.040000000000000001
+B,share,OTH,0.040000000000000001
+C,share,OTH,
+place_id,class,cells,population,OTH,name
+A,boundary,9,54000,2160,Town one
+B,boundary,3,18000,720,West of town two
+C,boundary,0,0,0,Empty
+! place 'C' \(feature 3\) covers no grid cell; it is kept without cells \(population 0\)
+$ integrid measures $DATA/towns.csv --places $DATA/towns_areas.geojson --assign area --only share --format csv -q | grep '^B,share,OTH'
+B,share,OTH,0.059999999999999998
+$ integrid measures $DATA/towns.csv --places $DATA/nosuch.geojson --only share
+? 1
+!! 1
+! nosuch\.geojson
