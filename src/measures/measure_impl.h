@@ -24,29 +24,38 @@ typedef struct ig__vw {
 } ig__vw;
 
 typedef struct ig__min {
-    ig_ctx *ctx;       /* scratch memory from here (ig__alloc/ig__free) */
-    size_t n;          /* units */
-    size_t n_groups;   /* groups in counts */
+    ig_ctx *ctx;     /* scratch memory from here (ig__alloc/ig__free) */
+    size_t n;        /* units */
+    size_t n_groups; /* groups in counts */
     const double *const *counts; /* counts[g][i] */
-    const double *t;   /* per-unit population: single-group measures get the
-                          total (given, or the sum of the groups); multigroup
-                          measures always get the sum of the groups */
-    double T;          /* sum of t */
+    const double *t; /* per-unit population: single-group measures get the
+                        total (given, or the sum of the groups); multigroup
+                        measures always get the sum of the groups */
+    double T;        /* sum of t */
     /* single-group measures only: */
-    size_t group;      /* index of the group */
-    const double *x;   /* counts[group] */
-    double X;          /* sum of x */
+    size_t group;    /* index of the group */
+    const double *x; /* counts[group] */
+    double X;        /* sum of x */
     /* multigroup measures only: */
     const double *gsum; /* per-group sums, n_groups values */
     const ig_measure_params *p;
     ig_error *err;
-    /* Optional cache (NULL when absent): per group g, the units with
-     * t_i > 0 as (x_ig / t_i, t_i), in unit order then sorted by
-     * ig__sort_vw; sorted_n[g] entries. Set by the runner only when t is the
-     * same for single-group and multigroup measures. gini and multi_gini use
-     * it instead of sorting again; the sequence is identical to theirs. */
-    const ig__vw *const *sorted_pt;
-    const size_t *sorted_n;
+    /* Values the runner (measures/run.c) computes once per place and
+     * group and hands to every measure that needs them. Absent: 0 / NULL,
+     * and the measure computes the value itself, in the same way, so the
+     * result is the same bits either way. */
+    int has_Y; /* single: Y = ig__single_rest(t, x, n) */
+    double Y;
+    /* Per group g: ig__gini_pairsum of the units with t_i > 0 as
+     * (x_ig / t_i, t_i). Set only when t is the same for single-group and
+     * multigroup measures (no total column); gini and multi_gini use it. */
+    const double *pairsum;
+    const double *sqdev; /* multigroup, per group: ig__multi_sqdev_sum */
+    /* Per group g: the units split by their counts (x_ig, t_i) with t this
+     * input's t (measures/count_tri.h). */
+    const struct ig__bycounts *bycounts;
+    int has_tm; /* multigroup: tm = ig__multi_tm_sum(in) */
+    double tm;
 } ig__min;
 
 #define IG_MEASURE(id, fam, flags, rmin, rmax, rtext, params, summary, cite) \
@@ -62,6 +71,10 @@ ig__measure_fn ig__measure_impl(size_t index);
 ig_status ig__measure_call(const ig_measure_info *m, const ig__min *in,
                            double *value);
 
+/* Whether measure m reads the units split by counts (in->bycounts, see
+ * measures/count_tri.h), so that the caller may split them beforehand. */
+int ig__measure_reads_split(const ig_measure_info *m);
+
 /* Helpers shared by measures (measures/util.c). */
 /* Sort a[0..n) ascending (doubles, no NaN). */
 void ig__sort_doubles(double *a, size_t n);
@@ -73,6 +86,10 @@ ig_status ig__argsort(ig_ctx *ctx, const double *key, size_t *idx, size_t n);
 ig_status ig__pairwise_absdiff(ig_ctx *ctx, const double *v, const double *w,
                                size_t n, double *out);
 
+/* The Gini pair sum of group g, S = sum_i sum_j t_i t_j |p_i - p_j| with
+ * p_i = x_ig / t_i over the units with t_i > 0 (t: in->t). IG_ERR_NOMEM
+ * (no message) on failure. */
+ig_status ig__gini_pairsum(const ig__min *in, size_t g, double *out);
 
 /* Between/within decomposition of M (which = 0) or H (which = 1) for a
  * clustering of the units (measures/multi/decompose.c). `in` is prepared as

@@ -3,6 +3,7 @@
  * entry points ig_measure_compute() and ig_measure_decompose(). Validation
  * happens here once so that each measure can assume clean input (see
  * measure_impl.h). */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -62,15 +63,138 @@ void ig_measure_params_init(ig_measure_params *p)
     p->n_thresholds = 1000;
 }
 
-/* Check counts and build the per-unit populations; *scratch receives an
- * allocated t array (caller frees n doubles) when one was needed. */
+/* What prepare() allocates for one call; freed by release(). */
+typedef struct prepared {
+    size_t n, ng;
+    double *t;    /* group sums per unit, when computed */
+    double *gsum; /* multigroup: per-group totals */
+} prepared;
+
+static void release(ig_ctx *ctx, prepared *pr)
+{
+    ig__free(ctx, pr->t, (pr->n ? pr->n : 1) * sizeof *pr->t);
+    ig__free(ctx, pr->gsum, pr->ng * sizeof *pr->gsum);
+    memset(pr, 0, sizeof *pr);
+}
+
+int ig__measure_reads_split(const ig_measure_info *m)
+{
+    if (m->family == IG_FAM_SINGLE) return strcmp(m->name, "share") != 0;
+    return strcmp(m->name, "mutual_information") == 0 ||
+           strcmp(m->name, "multi_information_theory") == 0 ||
+           strcmp(m->name, "multi_gini") == 0;
+}
+
+typedef struct pass_args {
+    const double *const *counts;
+    const double *total; /* single-group with a total column, else NULL */
+    double *t;           /* receives the group sums when total is NULL */
+    size_t n, group;
+    int single;
+} pass_args;
+
+#define IG_PASS_MAXG 4
+
+/* One pass over the units: checks every count (0 <= v <= DBL_MAX is
+ * "finite and >= 0", false for NaN) and every total, and adds up t_i, T
+ * and the group sums (only the group's for a single-group measure). The
+ * same compensated sums, term by term, as separate passes would give.
+ * The sums go on from *kT and ks. Returns 0 when a check failed.
+ * (Splitting the units by counts for the measures that read the split in
+ * this pass too, or block by block right after it, was measured: no
+ * faster for M and H, a few per cent for single-group measures.) */
+static inline int one_pass(const pass_args *a, size_t ng, int with_total,
+                           int single, ig_ksum *kT, ig_ksum *ks)
+{
+    ig_ksum loc[IG_PASS_MAXG];
+    ig_ksum *acc = ng <= IG_PASS_MAXG ? loc : ks;
+    if (acc == loc)
+        for (size_t g = 0; g < ng; g++) loc[g] = ks[g]; /* go on from ks */
+    int ok = 1;
+    for (size_t i = 0; i < a->n; i++) {
+        ig_ksum ki;
+        ig_ksum_init(&ki);
+        for (size_t g = 0; g < ng; g++) {
+            double v = a->counts[g][i];
+            ok &= (v >= 0.0) & (v <= DBL_MAX);
+            if (!with_total) ig_ksum_add(&ki, v);
+            if (!single || g == a->group) ig_ksum_add(&acc[g], v);
+        }
+        double ti;
+        if (with_total) {
+            ti = a->total[i];
+            ok &= (ti <= DBL_MAX) & (ti >= a->counts[a->group][i]);
+        } else {
+            ti = a->t[i] = ig_ksum_value(&ki);
+        }
+        ig_ksum_add(kT, ti);
+    }
+    if (acc == loc)
+        for (size_t g = 0; g < ng; g++) ks[g] = loc[g];
+    return ok;
+}
+
+/* one_pass with constant arguments, so that each case compiles to its own
+ * loop without tests that never change (measured 1.3 to 2 times as fast
+ * as the general loop). */
+static int pass(const pass_args *a, size_t ng, ig_ksum *kT, ig_ksum *ks)
+{
+    int tot = a->total != NULL;
+#define IG_PASS_CASE(NG)                                   \
+    case NG:                                               \
+        return tot         ? one_pass(a, NG, 1, 1, kT, ks) \
+               : a->single ? one_pass(a, NG, 0, 1, kT, ks) \
+                           : one_pass(a, NG, 0, 0, kT, ks)
+    switch (ng) {
+        IG_PASS_CASE(2);
+        IG_PASS_CASE(3);
+        IG_PASS_CASE(4);
+        default:
+            return one_pass(a, ng, tot, a->single, kT, ks);
+    }
+#undef IG_PASS_CASE
+}
+
+/* The first bad count or total, in the order the checks are documented
+ * (every group, unit by unit, then the totals), as an error. Called only
+ * when the pass in prepare() found one. */
+static ig_status explain_bad(const ig_measure_info *m, const ig_units *u,
+                             size_t group, int single, ig_error *err)
+{
+    size_t n = u->n_units, ng = u->n_groups;
+    for (size_t g = 0; g < ng; g++) {
+        for (size_t i = 0; i < n; i++) {
+            double v = u->counts[g][i];
+            if (!(v >= 0.0) || !isfinite(v))
+                return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                                     "%s: count of group %zu in unit %zu is "
+                                     "%g; counts must be finite and >= 0",
+                                     m->name, g, i, v);
+        }
+    }
+    if (single && u->total) {
+        for (size_t i = 0; i < n; i++) {
+            double v = u->total[i];
+            if (!isfinite(v) || v < u->counts[group][i])
+                return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                                     "%s: total of unit %zu (%g) is below "
+                                     "the group's count (%g)",
+                                     m->name, i, v, u->counts[group][i]);
+        }
+    }
+    return ig__error_set(err, IG_ERR_DOMAIN, 0, 0, "%s: invalid counts",
+                         m->name);
+}
+
+/* Check the counts and build the measure's input (per-unit populations
+ * and totals) in one pass over the units. What it allocates goes into *pr
+ * (release() it, also on failure). */
 static ig_status prepare(ig_ctx *ctx, const ig_measure_info *m,
                          const ig_units *u, size_t group,
-                         const ig_measure_params *p, ig__min *in,
-                         double **scratch, double **gsum, ig_error *err)
+                         const ig_measure_params *p, ig__min *in, prepared *pr,
+                         ig_error *err)
 {
-    *scratch = NULL;
-    *gsum = NULL;
+    memset(pr, 0, sizeof *pr);
     if (!m || ig_measure_index(m) == (size_t)-1)
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0, "unknown measure");
     if (!u || !u->counts || u->n_groups < 1)
@@ -81,22 +205,12 @@ static ig_status prepare(ig_ctx *ctx, const ig_measure_info *m,
     int single = m->family == IG_FAM_SINGLE;
     if (single && group >= ng)
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
-                             "%s: group %zu out of range (%zu groups)",
-                             m->name, group, ng);
-    for (size_t g = 0; g < ng; g++) {
+                             "%s: group %zu out of range (%zu groups)", m->name,
+                             group, ng);
+    for (size_t g = 0; g < ng; g++)
         if (!u->counts[g] && n)
             return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
-                                 "%s: counts of group %zu missing", m->name,
-                                 g);
-        for (size_t i = 0; i < n; i++) {
-            double v = u->counts[g][i];
-            if (!(v >= 0.0) || !isfinite(v))
-                return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
-                                     "%s: count of group %zu in unit %zu is "
-                                     "%g; counts must be finite and >= 0",
-                                     m->name, g, i, v);
-        }
-    }
+                                 "%s: counts of group %zu missing", m->name, g);
     memset(in, 0, sizeof *in);
     in->ctx = ctx;
     in->n = n;
@@ -104,43 +218,41 @@ static ig_status prepare(ig_ctx *ctx, const ig_measure_info *m,
     in->counts = u->counts;
     in->p = p;
     in->err = err;
-    const double *t = NULL;
-    if (single && u->total) {
-        for (size_t i = 0; i < n; i++) {
-            double v = u->total[i];
-            if (!isfinite(v) || v < u->counts[group][i])
-                return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
-                                     "%s: total of unit %zu (%g) is below "
-                                     "the group's count (%g)",
-                                     m->name, i, v, u->counts[group][i]);
-        }
-        t = u->total;
-    } else {
-        double *s = ig__alloc(ctx, (n ? n : 1) * sizeof *s);
-        if (!s) return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
-        for (size_t i = 0; i < n; i++) {
-            ig_ksum k;
-            ig_ksum_init(&k);
-            for (size_t g = 0; g < ng; g++) ig_ksum_add(&k, u->counts[g][i]);
-            s[i] = ig_ksum_value(&k);
-        }
-        *scratch = s;
-        t = s;
+    pr->n = n;
+    pr->ng = ng;
+    const double *total = single ? u->total : NULL;
+    if (!total) {
+        pr->t = ig__alloc(ctx, (n ? n : 1) * sizeof *pr->t);
+        if (!pr->t) goto nomem;
     }
-    in->t = t;
-    in->T = ig_ksum_array(t, n);
+    ig_ksum *ks = ig__calloc(ctx, ng, sizeof *ks); /* per group */
+    if (!ks) goto nomem;
+    ig_ksum kT;
+    ig_ksum_init(&kT);
+    pass_args a = {u->counts, total, pr->t, n, group, single};
+    int ok = pass(&a, ng, &kT, ks);
+    if (!ok) {
+        ig__free(ctx, ks, ng * sizeof *ks);
+        return explain_bad(m, u, group, single, err);
+    }
+    in->t = pr->t ? pr->t : total;
+    in->T = ig_ksum_value(&kT);
     if (single) {
         in->group = group;
         in->x = u->counts[group];
-        in->X = ig_ksum_array(in->x, n);
-    } else {
-        double *gs = ig__calloc(ctx, ng, sizeof *gs);
-        if (!gs) return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
-        for (size_t g = 0; g < ng; g++) gs[g] = ig_ksum_array(u->counts[g], n);
-        in->gsum = gs;
-        *gsum = gs;
+        in->X = ig_ksum_value(&ks[group]);
+        ig__free(ctx, ks, ng * sizeof *ks);
+        return IG_OK;
     }
+    pr->gsum = ig__alloc(ctx, ng * sizeof *pr->gsum);
+    if (pr->gsum)
+        for (size_t g = 0; g < ng; g++) pr->gsum[g] = ig_ksum_value(&ks[g]);
+    ig__free(ctx, ks, ng * sizeof *ks);
+    if (!pr->gsum) goto nomem;
+    in->gsum = pr->gsum;
     return IG_OK;
+nomem:
+    return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
 }
 
 static ig_status check_params(const ig_measure_info *m,
@@ -162,7 +274,6 @@ static ig_status check_params(const ig_measure_info *m,
                              p->n_thresholds);
     return IG_OK;
 }
-
 
 /* Call measure m on a prepared input, applying the rules every measure
  * shares (no population -> IG_ERR_NUMERIC). */
@@ -192,15 +303,14 @@ ig_status ig_measure_compute(ig_ctx *ctx, const ig_measure_info *m,
         ig_measure_params_init(&defaults);
         p = &defaults;
     }
-    if (!value) return ig__error_set(err, IG_ERR_DOMAIN, 0, 0, "value required");
+    if (!value)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0, "value required");
     ig__min in;
-    double *scratch = NULL, *gsum = NULL;
-    ig_status st = prepare(ctx, m, u, group, p, &in, &scratch, &gsum, err);
+    prepared pr;
+    ig_status st = prepare(ctx, m, u, group, p, &in, &pr, err);
     if (st == IG_OK) st = check_params(m, p, err);
     if (st == IG_OK) st = ig__measure_call(m, &in, value);
-    size_t n = u ? u->n_units : 0;
-    ig__free(ctx, scratch, (n ? n : 1) * sizeof *scratch);
-    if (gsum) ig__free(ctx, gsum, u->n_groups * sizeof *gsum);
+    release(ctx, &pr);
     return st;
 }
 
@@ -228,8 +338,8 @@ ig_status ig_measure_decompose(ig_ctx *ctx, const ig_measure_info *m,
     ig_measure_params defaults;
     ig_measure_params_init(&defaults);
     ig__min in;
-    double *scratch = NULL, *gsum = NULL;
-    ig_status st = prepare(ctx, m, u, 0, &defaults, &in, &scratch, &gsum, err);
+    prepared pr;
+    ig_status st = prepare(ctx, m, u, 0, &defaults, &in, &pr, err);
     if (st == IG_OK && !(in.T > 0.0))
         st = ig__error_set(err, IG_ERR_NUMERIC, 0, 0,
                            "%s: undefined: no residents", m->name);
@@ -237,8 +347,6 @@ ig_status ig_measure_decompose(ig_ctx *ctx, const ig_measure_info *m,
         st = ig__decompose(&in, cluster, n_clusters,
                            strcmp(m->name, "mutual_information") == 0 ? 0 : 1,
                            out);
-    size_t n = u ? u->n_units : 0;
-    ig__free(ctx, scratch, (n ? n : 1) * sizeof *scratch);
-    if (gsum) ig__free(ctx, gsum, u->n_groups * sizeof *gsum);
+    release(ctx, &pr);
     return st;
 }

@@ -1,12 +1,19 @@
 /* Running measures over every place of a grid.
  *
- * Phase 1 builds one view per place (parallel over places): pointers into
- * the grid when no cell must be left out, else compacted copies without the
- * cells where a group in use is not available. Populations and group totals
- * are compensated sums, computed once per view. Phase 2 runs one task per
- * (place, measure, group) in parallel; every task writes only its own
- * preassigned result rows, so the output is identical for any thread count.
- * The progress callback may be called from worker threads, one call at a
+ * Phase 1 builds one view per place: pointers into the grid when no cell
+ * must be left out, else compacted copies without the cells where a group
+ * in use is not available. Populations and group totals are compensated
+ * sums, computed once per view. Phase 2 computes, once per place and group,
+ * what several tasks would otherwise each compute again: the rest Y, the
+ * units split by counts (count_tri.h, read by most measures), the Gini
+ * pair sum of gini and multi_gini, the squared deviations of three
+ * multigroup measures, and then per place T M for M and H. It uses the
+ * functions the measures use, so every value is the same bits as a measure
+ * computing it alone (ig_measure_compute). Phase 3 runs one task per
+ * (place, measure, group). Each phase runs in parallel, biggest places
+ * first so that the last items are small; every item writes only its own
+ * slots and rows, so the output is identical for any thread count. The
+ * progress callback may be called from worker threads, one call at a
  * time. */
 #include <math.h>
 #include <pthread.h>
@@ -14,12 +21,14 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "measures/count_tri.h"
 #include "measures/measure_impl.h"
+#include "measures/multi/multi_common.h"
 #include "measures/single/single_util.h"
 
 typedef struct view {
     size_t n;
-    const double **counts; /* n_groups pointers */
+    const double **counts;  /* n_groups pointers */
     const double *t_single; /* grid totals */
     const double *t_multi;  /* sum of groups */
     const uint32_t *within;
@@ -27,9 +36,17 @@ typedef struct view {
     double *X;      /* per group */
     double **owned; /* compacted arrays to free, or NULL */
     size_t n_owned;
-    ig__vw **sorted; /* per group: see ig__min.sorted_pt; NULL if unused */
-    size_t *sorted_n;
+    /* phase 2, per group (NULL when not needed): see ig__min */
+    double *Y, *pairsum, *sqdev;
+    ig__bycounts *bc; /* on t_single */
+    int has_tm;
+    double tm;
 } view;
+
+/* What phase 2 computes for the selected measures. */
+typedef struct prep_plan {
+    int Y, bycounts, pairsum, sqdev, tm;
+} prep_plan;
 
 typedef struct task {
     uint32_t place;
@@ -60,6 +77,9 @@ typedef struct run_state {
     ig_progress_fn progress;
     void *progress_ud;
     atomic_int cancelled;
+    prep_plan plan;
+    uint32_t *by_size;  /* place indices, most cells first */
+    size_t *task_order; /* task indices, biggest places first */
 } run_state;
 
 void ig_run_opts_init(ig_run_opts *o)
@@ -71,11 +91,12 @@ void ig_run_opts_init(ig_run_opts *o)
 
 static void free_view(ig_ctx *ctx, view *v, size_t ng)
 {
-    if (v->sorted)
-        for (size_t k = 0; k < ng; k++)
-            ig__free(ctx, v->sorted[k], 2 * v->n * sizeof **v->sorted);
-    ig__free(ctx, v->sorted, ng * sizeof *v->sorted);
-    ig__free(ctx, v->sorted_n, ng * sizeof *v->sorted_n);
+    if (v->bc)
+        for (size_t g = 0; g < ng; g++) ig__bycounts_free(ctx, &v->bc[g]);
+    ig__free(ctx, v->bc, ng * sizeof *v->bc);
+    ig__free(ctx, v->Y, ng * sizeof *v->Y);
+    ig__free(ctx, v->pairsum, ng * sizeof *v->pairsum);
+    ig__free(ctx, v->sqdev, ng * sizeof *v->sqdev);
     if (v->owned)
         for (size_t k = 0; k < v->n_owned; k++)
             ig__free(ctx, v->owned[k], (v->n ? v->n : 1) * sizeof(double));
@@ -92,9 +113,8 @@ static double *own_array(ig_ctx *ctx, view *v)
 }
 
 /* Build the view of place p. */
-static ig_status build_view(void *ud, size_t p)
+static ig_status build_view(run_state *s, size_t p)
 {
-    run_state *s = ud;
     ig_ctx *ctx = s->ctx;
     const ig_grid *g = s->grid;
     size_t ng = ig_grid_ngroups(g);
@@ -129,7 +149,8 @@ static ig_status build_view(void *ud, size_t p)
     const uint32_t *within = ig_grid_within(g);
 
     if (used == count) {
-        for (size_t k = 0; k < ng; k++) v->counts[k] = ig_grid_counts(g, k) + first;
+        for (size_t k = 0; k < ng; k++)
+            v->counts[k] = ig_grid_counts(g, k) + first;
         v->t_single = tot;
         v->within = within ? within + first : NULL;
     } else {
@@ -166,7 +187,8 @@ static ig_status build_view(void *ud, size_t p)
         for (size_t i = 0; i < used; i++) {
             ig_ksum k;
             ig_ksum_init(&k);
-            for (size_t gg = 0; gg < ng; gg++) ig_ksum_add(&k, v->counts[gg][i]);
+            for (size_t gg = 0; gg < ng; gg++)
+                ig_ksum_add(&k, v->counts[gg][i]);
             t[i] = ig_ksum_value(&k);
         }
         v->t_multi = t;
@@ -174,33 +196,93 @@ static ig_status build_view(void *ud, size_t p)
         v->t_multi = v->t_single;
     }
     v->T_single = ig_ksum_array(v->t_single, used);
-    v->T_multi = ig_ksum_array(v->t_multi, used);
+    v->T_multi = v->t_multi == v->t_single ? v->T_single
+                                           : ig_ksum_array(v->t_multi, used);
     for (size_t k = 0; k < ng; k++) v->X[k] = ig_ksum_array(v->counts[k], used);
     ps->residents_used = v->T_single;
     return IG_OK;
 }
 
-/* Sort the unit shares of group (i % ng) in place (i / ng), once, for the
- * measures that need them sorted (gini, multi_gini). */
-static ig_status sort_shares(void *ud, size_t i)
+/* Phase 1, item i: the view of place by_size[i]. */
+static ig_status build_view_item(void *ud, size_t i)
+{
+    run_state *s = ud;
+    return build_view(s, s->by_size[i]);
+}
+
+/* The input of a task on view v: group >= 0 single-group, else
+ * multigroup (run_task and phase 2 both use it). */
+static void task_input(const run_state *s, const view *v, long group,
+                       ig__min *in)
+{
+    memset(in, 0, sizeof *in);
+    in->ctx = s->ctx;
+    in->n = v->n;
+    in->n_groups = ig_grid_ngroups(s->grid);
+    in->counts = v->counts;
+    in->p = &s->opts->params;
+    if (group >= 0) {
+        in->t = v->t_single;
+        in->T = v->T_single;
+        in->group = (size_t)group;
+        in->x = v->counts[group];
+        in->X = v->X[group];
+        if (v->Y) {
+            in->has_Y = 1;
+            in->Y = v->Y[group];
+        }
+        in->bycounts = v->bc;
+    } else {
+        in->t = v->t_multi;
+        in->T = v->T_multi;
+        in->gsum = v->X;
+        in->sqdev = v->sqdev;
+        in->has_tm = v->has_tm;
+        in->tm = v->tm;
+        /* split on t_single: the same t unless there is a total column */
+        if (v->t_multi == v->t_single) in->bycounts = v->bc;
+    }
+    in->pairsum = v->pairsum;
+}
+
+/* Phase 2a, item i: place by_size[i / ng], group i % ng. */
+static ig_status prep_group(void *ud, size_t i)
 {
     run_state *s = ud;
     size_t ng = ig_grid_ngroups(s->grid);
-    view *v = &s->views[i / ng];
+    view *v = &s->views[s->by_size[i / ng]];
     size_t g = i % ng;
-    const double *x = v->counts[g], *t = v->t_single;
-    ig__vw *a = ig__alloc(s->ctx, (2 * v->n + 1) * sizeof *a);
-    if (!a) return IG_ERR_NOMEM;
-    size_t m = 0;
-    for (size_t u = 0; u < v->n; u++)
-        if (t[u] > 0.0) {
-            a[m].v = x[u] / t[u];
-            a[m].w = t[u];
-            m++;
-        }
-    ig__sort_vw(a, a + m, m);
-    v->sorted[g] = a;
-    v->sorted_n[g] = m;
+    if (s->plan.Y) v->Y[g] = ig__single_rest(v->t_single, v->counts[g], v->n);
+    if (s->plan.bycounts &&
+        ig__bycounts_build(s->ctx, v->counts[g], v->t_single, v->n,
+                           &v->bc[g]) != IG_OK)
+        return IG_ERR_NOMEM;
+    ig__min in;
+    if (s->plan.pairsum) {
+        task_input(s, v, (long)g, &in);
+        in.pairsum = NULL;
+        if (ig__gini_pairsum(&in, g, &v->pairsum[g]) != IG_OK)
+            return IG_ERR_NOMEM;
+    }
+    if (s->plan.sqdev && v->T_multi > 0.0 && v->X[g] > 0.0) {
+        task_input(s, v, -1, &in);
+        v->sqdev[g] = ig__multi_sqdev_sum(&in, g);
+    }
+    return IG_OK;
+}
+
+/* Phase 2b, item i: place by_size[i], after 2a (it reads the splits). */
+static ig_status prep_place(void *ud, size_t i)
+{
+    run_state *s = ud;
+    view *v = &s->views[s->by_size[i]];
+    if (s->plan.tm && v->T_multi > 0.0) {
+        ig__min in;
+        task_input(s, v, -1, &in);
+        in.has_tm = 0;
+        if (ig__multi_tm_sum(&in, &v->tm) != IG_OK) return IG_ERR_NOMEM;
+        v->has_tm = 1;
+    }
     return IG_OK;
 }
 
@@ -214,40 +296,19 @@ static ig_status set_row_error(run_state *s, ig_result_row *r,
     return r->message ? IG_OK : IG_ERR_NOMEM;
 }
 
-static ig_status run_task(void *ud, size_t ti)
+static ig_status run_task(void *ud, size_t i)
 {
     run_state *s = ud;
     if (atomic_load(&s->cancelled)) return IG_ERR_CANCELLED;
-    const task *t = &s->tasks[ti];
+    const task *t = &s->tasks[s->task_order[i]];
     const view *v = &s->views[t->place];
     const ig_measure_info *m = ig_measure_get(t->measure);
     ig_result_row *rows = s->res->rows + t->row;
-    size_t ng = ig_grid_ngroups(s->grid);
     ig__min in;
-    memset(&in, 0, sizeof in);
+    task_input(s, v, t->group, &in);
     ig_error e;
     memset(&e, 0, sizeof e);
-    in.ctx = s->ctx;
-    in.n = v->n;
-    in.n_groups = ng;
-    in.counts = v->counts;
-    in.p = &s->opts->params;
     in.err = &e;
-    if (t->group >= 0) {
-        in.t = v->t_single;
-        in.T = v->T_single;
-        in.group = (size_t)t->group;
-        in.x = v->counts[t->group];
-        in.X = v->X[t->group];
-    } else {
-        in.t = v->t_multi;
-        in.T = v->T_multi;
-        in.gsum = v->X;
-    }
-    if (v->sorted) {
-        in.sorted_pt = (const ig__vw *const *)v->sorted;
-        in.sorted_n = v->sorted_n;
-    }
     double value = (double)NAN;
     ig_status st = ig__measure_call(m, &in, &value);
     if (st == IG_ERR_NOMEM || st == IG_ERR_CANCELLED) return st;
@@ -260,16 +321,12 @@ static ig_status run_task(void *ud, size_t ti)
     if (t->n_rows == 3) {
         ig_decomposition d;
         memset(&e, 0, sizeof e);
-        st = in.T > 0.0 ? ig__decompose(&in, v->within,
-                                        ig_grid_nwithin(s->grid),
-                                        strcmp(m->name, "mutual_information") ==
-                                                0
-                                            ? 0
-                                            : 1,
-                                        &d)
-                        : ig__error_set(&e, IG_ERR_NUMERIC, 0, 0,
-                                        "%s: undefined: no residents",
-                                        m->name);
+        st = in.T > 0.0
+                 ? ig__decompose(
+                       &in, v->within, ig_grid_nwithin(s->grid),
+                       strcmp(m->name, "mutual_information") == 0 ? 0 : 1, &d)
+                 : ig__error_set(&e, IG_ERR_NUMERIC, 0, 0,
+                                 "%s: undefined: no residents", m->name);
         if (st == IG_ERR_NOMEM) return st;
         for (int k = 1; k <= 2; k++) {
             if (st == IG_OK) {
@@ -306,18 +363,82 @@ void ig_results_destroy(ig_results *r)
     ig__free(ctx, r, sizeof *r);
 }
 
-size_t ig_results_nrows(const ig_results *r) { return r ? r->n_rows : 0; }
+size_t ig_results_nrows(const ig_results *r)
+{
+    return r ? r->n_rows : 0;
+}
 
 const ig_result_row *ig_results_row(const ig_results *r, size_t i)
 {
     return (r && i < r->n_rows) ? &r->rows[i] : NULL;
 }
 
-size_t ig_results_nplaces(const ig_results *r) { return r ? r->n_places : 0; }
+size_t ig_results_nplaces(const ig_results *r)
+{
+    return r ? r->n_places : 0;
+}
 
 const ig_place_summary *ig_results_place(const ig_results *r, size_t p)
 {
     return (r && p < r->n_places) ? &r->places[p] : NULL;
+}
+
+/* Place a goes before place b: more cells in the grid, or as many and a
+ * lower index. */
+static int bigger(const run_state *s, uint32_t a, uint32_t b)
+{
+    size_t fa, na, fb, nb;
+    ig_grid_place_range(s->grid, a, &fa, &na);
+    ig_grid_place_range(s->grid, b, &fb, &nb);
+    return na > nb || (na == nb && a < b);
+}
+
+/* Decide what phase 2 computes: only what a selected measure reads. */
+static void plan_prep(run_state *s, const unsigned char *sel)
+{
+    size_t nm = ig_measure_count();
+    int single = 0;
+    for (size_t mi = 0; mi < nm; mi++)
+        if (sel[mi] && ig_measure_get(mi)->family == IG_FAM_SINGLE) single = 1;
+#define SEL(name) (sel[ig_measure_index(ig_measure_find(name))] != 0)
+    s->plan.Y = single;
+    s->plan.pairsum =
+        !ig_grid_has_total(s->grid) &&
+        (SEL("gini") || SEL("multi_gini") || SEL("modified_gini"));
+    s->plan.sqdev = SEL("multi_normalized_exposure") ||
+                    SEL("multi_relative_diversity") ||
+                    SEL("multi_squared_coefficient_of_variation");
+    s->plan.tm = SEL("mutual_information") || SEL("multi_information_theory");
+    /* the split units (count_tri.h), on t_single: for the measures that
+     * read them, the multigroup ones only when they see the same t */
+    s->plan.bycounts = 0;
+    for (size_t mi = 0; mi < nm; mi++) {
+        const ig_measure_info *m = ig_measure_get(mi);
+        if (sel[mi] && ig__measure_reads_split(m) &&
+            (m->family == IG_FAM_SINGLE || !ig_grid_has_total(s->grid)))
+            s->plan.bycounts = 1;
+    }
+#undef SEL
+}
+
+/* s->by_size: places by cell count, descending (ties: index order). */
+static void order_places(run_state *s, size_t np)
+{
+    for (size_t p = 0; p < np; p++) s->by_size[p] = (uint32_t)p;
+    /* shell sort: fast enough for grids with many thousands of places */
+    static const size_t gaps[] = {1750, 701, 301, 132, 57, 23, 10, 4, 1};
+    for (size_t gi = 0; gi < sizeof gaps / sizeof gaps[0]; gi++) {
+        size_t gap = gaps[gi];
+        for (size_t i = gap; i < np; i++) {
+            uint32_t p = s->by_size[i];
+            size_t j = i;
+            while (j >= gap && bigger(s, p, s->by_size[j - gap])) {
+                s->by_size[j] = s->by_size[j - gap];
+                j -= gap;
+            }
+            s->by_size[j] = p;
+        }
+    }
 }
 
 ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
@@ -385,7 +506,8 @@ ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
             per_place_rows += ng;
         } else {
             per_place_tasks += 1;
-            per_place_rows += (decompose && (m->flags & IG_MF_DECOMPOSABLE)) ? 3 : 1;
+            per_place_rows +=
+                (decompose && (m->flags & IG_MF_DECOMPOSABLE)) ? 3 : 1;
         }
     }
     if (np && per_place_rows > UINT32_MAX / np)
@@ -411,7 +533,8 @@ ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
     res->n_places = np;
     res->n_rows = np * per_place_rows;
     res->places = ig__calloc(ctx, np ? np : 1, sizeof *res->places);
-    res->rows = ig__calloc(ctx, res->n_rows ? res->n_rows : 1, sizeof *res->rows);
+    res->rows =
+        ig__calloc(ctx, res->n_rows ? res->n_rows : 1, sizeof *res->rows);
     s.res = res;
     s.views = ig__calloc(ctx, np ? np : 1, sizeof *s.views);
     s.tasks = ig__calloc(ctx, s.n_tasks ? s.n_tasks : 1, sizeof *s.tasks);
@@ -449,23 +572,44 @@ ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
         }
     }
 
-    st = ig__parallel_for(ctx, np, build_view, &s);
+    /* Biggest places first, in every phase. */
+    s.by_size = ig__calloc(ctx, np ? np : 1, sizeof *s.by_size);
+    s.task_order =
+        ig__calloc(ctx, s.n_tasks ? s.n_tasks : 1, sizeof *s.task_order);
+    if (!s.by_size || !s.task_order) goto nomem;
+    order_places(&s, np);
+
+    st = ig__parallel_for(ctx, np, build_view_item, &s);
     if (st != IG_OK) goto fail;
-    /* gini and multi_gini share one sort of the unit shares per group when
-     * both kinds of measure see the same unit populations. */
     {
-        const ig_measure_info *mg = ig_measure_find("gini"),
-                              *mm = ig_measure_find("multi_gini");
-        if (!ig_grid_has_total(grid) &&
-            (sel[ig_measure_index(mg)] || sel[ig_measure_index(mm)])) {
-            for (size_t p = 0; p < np; p++) {
-                s.views[p].sorted = ig__calloc(ctx, ng, sizeof(ig__vw *));
-                s.views[p].sorted_n = ig__calloc(ctx, ng, sizeof(size_t));
-                if (!s.views[p].sorted || !s.views[p].sorted_n) goto nomem;
-            }
-            st = ig__parallel_for(ctx, np * ng, sort_shares, &s);
-            if (st != IG_OK) goto fail;
+        /* tasks of a place are contiguous, in place order */
+        size_t oi = 0;
+        for (size_t q = 0; q < np; q++) {
+            size_t p = s.by_size[q];
+            for (size_t k = 0; k < per_place_tasks; k++)
+                s.task_order[oi++] = p * per_place_tasks + k;
         }
+    }
+
+    plan_prep(&s, sel);
+    for (size_t p = 0; p < np; p++) {
+        view *v = &s.views[p];
+        if (s.plan.Y && !(v->Y = ig__calloc(ctx, ng, sizeof *v->Y))) goto nomem;
+        if (s.plan.bycounts && !(v->bc = ig__calloc(ctx, ng, sizeof *v->bc)))
+            goto nomem;
+        if (s.plan.pairsum &&
+            !(v->pairsum = ig__calloc(ctx, ng, sizeof *v->pairsum)))
+            goto nomem;
+        if (s.plan.sqdev && !(v->sqdev = ig__calloc(ctx, ng, sizeof *v->sqdev)))
+            goto nomem;
+    }
+    if (s.plan.Y || s.plan.bycounts || s.plan.pairsum || s.plan.sqdev) {
+        st = ig__parallel_for(ctx, np * ng, prep_group, &s);
+        if (st != IG_OK) goto fail;
+    }
+    if (s.plan.tm) {
+        st = ig__parallel_for(ctx, np, prep_place, &s);
+        if (st != IG_OK) goto fail;
     }
     st = ig__parallel_for(ctx, s.n_tasks, run_task, &s);
     if (st != IG_OK) goto fail;
@@ -483,6 +627,9 @@ fail:
     else
         ig__error_set(err, st, 0, 0, "measures: %s", ig_strerror(st));
 out:
+    ig__free(ctx, s.by_size, (np ? np : 1) * sizeof *s.by_size);
+    ig__free(ctx, s.task_order,
+             (s.n_tasks ? s.n_tasks : 1) * sizeof *s.task_order);
     if (s.views)
         for (size_t p = 0; p < np; p++) free_view(ctx, &s.views[p], ng);
     ig__free(ctx, s.views, np * sizeof *s.views);

@@ -1,16 +1,20 @@
-/* Sorting and Gini-type pair sums shared by the measures.
+/* Sorting, Gini-type pair sums and the split of units by counts
+ * (count_tri.h), shared by the measures.
  *
  * The pair sum S = sum_i sum_j w_i w_j |v_i - v_j| is done in O(n log n):
  * sort by v, then with D_k = sum_{j<k} w_j (v_k - v_j) we have the recursion
  * D_k = D_{k-1} + W_{<k} (v_k - v_{k-1}), where every term is >= 0, so there
  * is no cancellation (unlike the textbook v_k W_{<k} - A_{<k}); S = 2 sum
- * w_k D_k, all with compensated sums. Sorting (v, w) pairs is an LSD radix
+ * w_k D_k, all with compensated sums. Units with the same counts have the
+ * same v: the Gini pair sum sorts one entry per distinct small (x, t), of
+ * weight c t, and one per other unit. Sorting (v, w) pairs is an LSD radix
  * sort on the high 32 bits of an order-preserving integer key, each run of
  * equal high bits finished by comparison: exact order, about 4x faster than
  * quicksort at a million units, which matters for the simulated Gini. */
 #include <stdint.h>
 #include <string.h>
 
+#include "measures/count_tri.h"
 #include "measures/measure_impl.h"
 #include "measures/single/single_util.h"
 
@@ -208,6 +212,164 @@ double ig__absdiff_sorted(const ig__vw *a, size_t n)
     return 2.0 * ig_ksum_value(&S);
 }
 
+ig_status ig__bycounts_alloc(ig_ctx *ctx, size_t n, ig__bycounts *b)
+{
+    memset(b, 0, sizeof *b);
+    b->n_rest = n;
+    if (n > UINT32_MAX) return IG_OK; /* triangle off: every unit apart */
+    if (ig__tri_init(ctx, &b->tri, n) != IG_OK) return IG_ERR_NOMEM;
+    if (!b->tri.c) return IG_OK; /* n too small: off */
+    b->rest = ig__alloc(ctx, n * sizeof *b->rest);
+    if (!b->rest) {
+        ig__tri_free(ctx, &b->tri);
+        return IG_ERR_NOMEM;
+    }
+    b->cap = n;
+    b->n_rest = 0;
+    return IG_OK;
+}
+
+void ig__bycounts_fill(ig__bycounts *out, size_t ng, const double *const *x,
+                       const double *t, size_t n)
+{
+    if (!ng || !out[0].tri.c) return; /* off for every group */
+    /* unit by unit, the check of t shared by the groups; up to 8 groups at
+     * a time with the pointers in locals (no reloads from out[]) */
+    double tmax = (double)out[0].tri.tmax;
+    for (size_t g0 = 0; g0 < ng; g0 += 8) {
+        size_t m = ng - g0 < 8 ? ng - g0 : 8;
+        const double *xg[8];
+        uint32_t *cg[8];
+        ig__xt *rg[8];
+        size_t nr[8];
+        for (size_t g = 0; g < m; g++) {
+            xg[g] = x[g0 + g];
+            cg[g] = out[g0 + g].tri.c;
+            rg[g] = out[g0 + g].rest;
+            nr[g] = out[g0 + g].n_rest;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t base;
+            double ti = t[i];
+            int whole = ig__split_t(ti, tmax, &base);
+            for (size_t g = 0; g < m; g++) {
+                double xi = xg[g][i];
+                uint32_t *slot = ig__split_slot(cg[g], xi, whole, base, tmax);
+                if (slot) {
+                    (*slot)++; /* at most n <= UINT32_MAX */
+                } else {
+                    rg[g][nr[g]].x = xi;
+                    rg[g][nr[g]].t = ti;
+                    nr[g]++;
+                }
+            }
+        }
+        for (size_t g = 0; g < m; g++) out[g0 + g].n_rest = nr[g];
+    }
+}
+
+ig_status ig__bycounts_build_all(ig_ctx *ctx, const double *const *x, size_t ng,
+                                 const double *t, size_t n, ig__bycounts *out)
+{
+    for (size_t g = 0; g < ng; g++) {
+        if (ig__bycounts_alloc(ctx, n, &out[g]) != IG_OK) {
+            for (size_t h = 0; h < g; h++) ig__bycounts_free(ctx, &out[h]);
+            return IG_ERR_NOMEM;
+        }
+    }
+    ig__bycounts_fill(out, ng, x, t, n);
+    for (size_t g = 0; g < ng; g++) {
+        if (ig__bycounts_finish(ctx, &out[g]) != IG_OK) {
+            for (size_t h = 0; h < ng; h++) ig__bycounts_free(ctx, &out[h]);
+            return IG_ERR_NOMEM;
+        }
+    }
+    return IG_OK;
+}
+
+ig_status ig__bycounts_build(ig_ctx *ctx, const double *x, const double *t,
+                             size_t n, ig__bycounts *out)
+{
+    return ig__bycounts_build_all(ctx, &x, 1, t, n, out);
+}
+
+ig_status ig__bycounts_finish(ig_ctx *ctx, ig__bycounts *b)
+{
+    if (!b->tri.c) return IG_OK;
+    size_t slots = ig__tri_slots(b->tri.tmax), m = 0;
+    for (size_t q = 0; q < slots; q++) m += b->tri.c[q] != 0;
+    b->pairs = ig__alloc(ctx, (m ? m : 1) * sizeof *b->pairs);
+    if (!b->pairs) return IG_ERR_NOMEM;
+    b->n_pairs = m;
+    size_t k = 0;
+    for (size_t t = 0; t < b->tri.tmax; t++) {
+        const uint32_t *row = b->tri.c + t * (t + 1) / 2;
+        for (size_t x = 0; x <= t; x++) {
+            if (row[x]) {
+                b->pairs[k].x = (uint16_t)x;
+                b->pairs[k].t = (uint16_t)t;
+                b->pairs[k].c = row[x];
+                k++;
+            }
+        }
+    }
+    ig__tri_free(ctx, &b->tri);
+    return IG_OK;
+}
+
+void ig__bycounts_free(ig_ctx *ctx, ig__bycounts *b)
+{
+    ig__tri_free(ctx, &b->tri);
+    if (b->pairs)
+        ig__free(ctx, b->pairs,
+                 (b->n_pairs ? b->n_pairs : 1) * sizeof *b->pairs);
+    b->pairs = NULL;
+    b->n_pairs = 0;
+    if (b->rest) ig__free(ctx, b->rest, b->cap * sizeof *b->rest);
+    b->rest = NULL;
+}
+
+ig_status ig__gini_pairsum(const ig__min *in, size_t g, double *out)
+{
+    /* Units with the same small whole counts (x, t) are one entry of
+     * weight c t (measures/count_tri.h); S is a sum over the distinct
+     * shares, so this changes nothing but the work. */
+    ig__bycounts own;
+    const ig__bycounts *bc;
+    if (ig__bycounts_get(in, g, &own, &bc) != IG_OK) return IG_ERR_NOMEM;
+    const double *x = in->counts[g], *t = in->t;
+    size_t cap = bc->n_rest + bc->n_pairs;
+    ig__vw *a = ig__alloc(in->ctx, 2 * (cap ? cap : 1) * sizeof *a);
+    if (!a) {
+        ig__bycounts_release(in, &own, bc);
+        return IG_ERR_NOMEM;
+    }
+    size_t m = 0;
+    size_t j = 0;
+    double rx, rt;
+    while (ig__rest_next(bc, x, t, &j, &rx, &rt)) {
+        if (rt > 0.0) {
+            a[m].v = rx / rt;
+            a[m].w = rt;
+            m++;
+        }
+    }
+    size_t it = 0;
+    double xx, tt, c;
+    while (ig__pairs_next(bc, &it, &xx, &tt, &c)) {
+        if (tt > 0.0) {
+            a[m].v = xx / tt;
+            a[m].w = c * tt;
+            m++;
+        }
+    }
+    ig__bycounts_release(in, &own, bc);
+    ig__sort_vw(a, a + m, m);
+    *out = ig__absdiff_sorted(a, m);
+    ig__free(in->ctx, a, 2 * (cap ? cap : 1) * sizeof *a);
+    return IG_OK;
+}
+
 ig_status ig__pairwise_absdiff(ig_ctx *ctx, const double *v, const double *w,
                                size_t n, double *out)
 {
@@ -283,14 +445,19 @@ ig_status ig__argsort(ig_ctx *ctx, const double *key, size_t *idx, size_t n)
 
 /* ---- single-group setup ------------------------------------------------- */
 
-ig_status ig__single_setup(const ig__min *in, const char *name, int allow_whole,
-                           ig__single *s)
+double ig__single_rest(const double *t, const double *x, size_t n)
 {
     ig_ksum y;
     ig_ksum_init(&y);
-    for (size_t i = 0; i < in->n; i++) ig_ksum_add(&y, in->t[i] - in->x[i]);
+    for (size_t i = 0; i < n; i++) ig_ksum_add(&y, t[i] - x[i]);
+    return ig_ksum_value(&y);
+}
+
+ig_status ig__single_setup(const ig__min *in, const char *name, int allow_whole,
+                           ig__single *s)
+{
     s->X = in->X;
-    s->Y = ig_ksum_value(&y);
+    s->Y = in->has_Y ? in->Y : ig__single_rest(in->t, in->x, in->n);
     s->T = in->T;
     s->P = in->T > 0.0 ? in->X / in->T : 0.0;
     if (!(s->T > 0.0))

@@ -14,8 +14,8 @@
 ig_status ig__decompose(const ig__min *in, const uint32_t *cluster,
                         size_t n_clusters, int which, ig_decomposition *out)
 {
-    const char *name = which == 1 ? "multi_information_theory"
-                                  : "mutual_information";
+    const char *name =
+        which == 1 ? "multi_information_theory" : "mutual_information";
     if (which != 0 && which != 1)
         return ig__error_set(in->err, IG_ERR_DOMAIN, 0, 0,
                              "decompose: unknown component %d (0 = M, 1 = H)",
@@ -30,20 +30,22 @@ ig_status ig__decompose(const ig__min *in, const uint32_t *cluster,
                                  "%s: unit %zu is in cluster %lu but there "
                                  "are only %zu clusters; cluster ids must be "
                                  "below n_clusters",
-                                 name, i, (unsigned long)cluster[i], n_clusters);
+                                 name, i, (unsigned long)cluster[i],
+                                 n_clusters);
     ig_status st = ig__multi_need_k2(in, name);
     if (st != IG_OK) return st;
     double e = ig__multi_entropy(in);
     if (which == 1 && !(e > 0.0))
         return ig__error_set(in->err, IG_ERR_NUMERIC, 0, 0,
                              "%s: the group entropy is 0 in this place; H is "
-                             "undefined", name);
+                             "undefined",
+                             name);
 
     size_t G = in->n_groups, w = G + 1;
     if (n_clusters > SIZE_MAX / w)
         return ig__error_set(in->err, IG_ERR_NOMEM, 0, 0,
-                             "%s: %zu clusters x %zu groups is too large",
-                             name, n_clusters, G);
+                             "%s: %zu clusters x %zu groups is too large", name,
+                             n_clusters, G);
     size_t cells = n_clusters * w;
     /* row k: X_k0 .. X_k(G-1), then T_k */
     ig_ksum *tab = ig__calloc(in->ctx, cells, sizeof *tab);
@@ -92,7 +94,9 @@ ig_status ig__decompose(const ig__min *in, const uint32_t *cluster,
 
     double between = ig_ksum_value(&kb) / in->T;
     double within = ig_ksum_value(&kw) / in->T;
-    double total = ig__multi_mutual(in);
+    double total = 0.0;
+    st = ig__multi_mutual(in, name, &total);
+    if (st != IG_OK) return st;
     /* each part is a divergence, >= 0; negative values are rounding */
     if (between < 0.0) between = 0.0;
     if (within < 0.0) within = 0.0;

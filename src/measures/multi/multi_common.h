@@ -1,5 +1,5 @@
-/* Shared pieces of the multigroup measures (the .c files in measures/multi): the
- * population and group-count checks every measure makes first, the group
+/* Shared pieces of the multigroup measures (the .c files in measures/multi):
+ * the population and group-count checks every measure makes first, the group
  * shares pi_m = X_m / T, the entropy E, the interaction I, and the sums that
  * several measures are built from. Kept as static inline functions in one
  * header so that each measure stays a small file and no extra translation
@@ -86,8 +86,11 @@ static inline double ig__multi_interaction(const ig__min *in)
     return v > 0.0 ? v : 0.0;
 }
 
-/* For group g: sum_i t_i (pi_ig - pi_g)^2 over units with t_i > 0. */
-static inline double ig__multi_sqdev(const ig__min *in, size_t g)
+/* For group g: sum_i t_i (pi_ig - pi_g)^2 over units with t_i > 0.
+ * ig__multi_sqdev_sum computes it; ig__multi_sqdev takes the runner's
+ * value when there is one (measures/run.c computes it once per place for
+ * the three measures built on it). */
+static inline double ig__multi_sqdev_sum(const ig__min *in, size_t g)
 {
     const double *x = in->counts[g];
     double pg = ig__multi_share(in, g);
@@ -102,33 +105,30 @@ static inline double ig__multi_sqdev(const ig__min *in, size_t g)
     return ig_ksum_value(&k);
 }
 
-/* T * M, the unnormalised mutual information:
- * sum_i sum_m x_im ln(pi_im / pi_m), terms with x_im = 0 being 0.
- * Written as a sum of x ln(x / (t pi)) so that no share has to be formed
- * twice; the dispatcher guarantees x_im <= t_i. */
-static inline double ig__multi_tm(const ig__min *in)
+static inline double ig__multi_sqdev(const ig__min *in, size_t g)
 {
-    ig_ksum k;
-    ig_ksum_init(&k);
-    for (size_t g = 0; g < in->n_groups; g++) {
-        if (!(in->gsum[g] > 0.0)) continue;
-        const double *x = in->counts[g];
-        double pg = ig__multi_share(in, g);
-        for (size_t i = 0; i < in->n; i++) {
-            double xi = x[i];
-            if (!(xi > 0.0)) continue;
-            ig_ksum_add(&k, xi * log(xi / (in->t[i] * pg)));
-        }
-    }
-    return ig_ksum_value(&k);
+    return in->sqdev ? in->sqdev[g] : ig__multi_sqdev_sum(in, g);
 }
 
+/* T * M, the unnormalised mutual information:
+ * sum_i sum_m x_im ln(pi_im / pi_m), terms with x_im = 0 being 0
+ * (multi/information.c). IG_ERR_NOMEM (no message) on failure. */
+ig_status ig__multi_tm_sum(const ig__min *in, double *out);
+
 /* M = T M / T, clamped at 0: M >= 0 mathematically (it is a Kullback-
- * Leibler divergence), so a negative sum is rounding of an even place. */
-static inline double ig__multi_mutual(const ig__min *in)
+ * Leibler divergence), so a negative sum is rounding of an even place.
+ * T M comes from the runner when it computed it once for the place (M, H
+ * and their decompositions all start from it). Sets an error message. */
+static inline ig_status ig__multi_mutual(const ig__min *in, const char *name,
+                                         double *out)
 {
-    double m = ig__multi_tm(in) / in->T;
-    return m > 0.0 ? m : 0.0;
+    double tm = in->tm;
+    if (!in->has_tm && ig__multi_tm_sum(in, &tm) != IG_OK)
+        return ig__error_set(in->err, IG_ERR_NOMEM, 0, 0, "%s: out of memory",
+                             name);
+    double m = tm / in->T;
+    *out = m > 0.0 ? m : 0.0;
+    return IG_OK;
 }
 
 #endif /* IG_MULTI_COMMON_H */

@@ -1,10 +1,18 @@
 /* Index of dissimilarity D = 1/2 sum_i |x_i/X - y_i/Y| (Duncan & Duncan
  * 1955): the share of the group that would have to move for every unit to
- * have the place's composition. One compensated pass; y_i = t_i - x_i, so
- * with a total column the rest includes residents outside every group. */
+ * have the place's composition. One compensated sum over the units, units
+ * with equal counts once (measures/count_tri.h); y_i = t_i - x_i, so with a
+ * total column the rest includes residents outside every group. */
 #include <math.h>
 
+#include "measures/count_tri.h"
 #include "measures/single/single_util.h"
+
+static double term(const void *arg, double x, double t)
+{
+    const ig__single *s = arg;
+    return fabs(x / s->X - (t - x) / s->Y);
+}
 
 ig_status ig__m_dissimilarity(const ig__min *in, double *value)
 {
@@ -13,8 +21,9 @@ ig_status ig__m_dissimilarity(const ig__min *in, double *value)
     if (st != IG_OK) return st;
     ig_ksum k;
     ig_ksum_init(&k);
-    for (size_t i = 0; i < in->n; i++)
-        ig_ksum_add(&k, fabs(ig__share_x(in, &s, i) - ig__share_y(in, &s, i)));
+    if (ig__sum_units(in, in->group, term, &s, &k) != IG_OK)
+        return ig__error_set(in->err, IG_ERR_NOMEM, 0, 0,
+                             "dissimilarity: out of memory");
     *value = 0.5 * ig_ksum_value(&k);
     return IG_OK;
 }

@@ -22,10 +22,14 @@ typedef struct ig__single {
     double X, Y, T, P;
 } ig__single;
 
-/* Fill *s and apply the degenerate-case rules of docs conventions: the
- * group absent (X = 0) is IG_ERR_NUMERIC; the group being the whole
- * population (Y = 0) is IG_ERR_NUMERIC unless allow_whole. `name` is the
- * measure id for the message. */
+/* Y = sum_i (t_i - x_i), compensated: the rest of the population. */
+double ig__single_rest(const double *t, const double *x, size_t n);
+
+/* Fill *s (Y from in->Y when the runner computed it) and apply the
+ * degenerate-case rules of docs conventions: the group absent (X = 0) is
+ * IG_ERR_NUMERIC; the group being the whole population (Y = 0) is
+ * IG_ERR_NUMERIC unless allow_whole. `name` is the measure id for the
+ * message. */
 ig_status ig__single_setup(const ig__min *in, const char *name, int allow_whole,
                            ig__single *s);
 
