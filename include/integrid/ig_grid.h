@@ -171,6 +171,8 @@ IG_API const uint32_t *ig_grid_within(const ig_grid *grid);
 /** Number of extra numeric columns kept (`--keep`, e.g. LAND_SURFACE). */
 IG_API size_t ig_grid_nvars(const ig_grid *grid);
 IG_API const char *ig_grid_var_name(const ig_grid *grid, size_t v);
+/** Index of the extra column called @p name, or (size_t)-1. */
+IG_API size_t ig_grid_var_index(const ig_grid *grid, const char *name);
 /** Values of extra column @p v (NaN where not available). */
 IG_API const double *ig_grid_var(const ig_grid *grid, size_t v);
 

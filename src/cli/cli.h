@@ -228,6 +228,8 @@ void cli_json_str(FILE *fp, const char *s);
  * for non-finite values; CSV: empty. */
 void cli_json_num(FILE *fp, double v);
 void cli_csv_num(FILE *fp, double v);
+/* A count in CSV: without decimals when integral, else as cli_csv_num. */
+void cli_csv_count(FILE *fp, double v);
 /* A count of residents: integral values without decimals. */
 void cli_fmt_count(char *buf, size_t cap, double v);
 

@@ -34,28 +34,12 @@ typedef struct bench_data {
     const char *native, *eu, *movers; /* names used, NULL when none */
 } bench_data;
 
-static size_t group_of(const ig_grid *g, const char *name)
-{
-    if (!name) return (size_t)-1;
-    for (size_t k = 0; k < ig_grid_ngroups(g); k++)
-        if (strcmp(ig_grid_group_name(g, k), name) == 0) return k;
-    return (size_t)-1;
-}
-
-static size_t var_of(const ig_grid *g, const char *name)
-{
-    if (!name) return (size_t)-1;
-    for (size_t v = 0; v < ig_grid_nvars(g); v++)
-        if (strcmp(ig_grid_var_name(g, v), name) == 0) return v;
-    return (size_t)-1;
-}
-
 /* Context variables of every place; 0 after reporting a usage problem. */
 static int fill_places(cli_env *env, const cli_opts *o, bench_data *d)
 {
     const ig_grid *g = d->grid;
     size_t ng = ig_grid_ngroups(g);
-    size_t nat = group_of(g, o->native ? o->native : "NAT");
+    size_t nat = ig_grid_group_index(g, o->native ? o->native : "NAT");
     if (o->native && nat == (size_t)-1) {
         cli_error(env, "--native %s: no such group (groups: see 'integrid "
                        "info')", o->native);
@@ -66,12 +50,12 @@ static int fill_places(cli_env *env, const cli_opts *o, bench_data *d)
         cli_warn(env, "no group NAT: '%s' is taken as the native-born group "
                       "(give --native GROUP)", ig_grid_group_name(g, 0));
     }
-    size_t eu = group_of(g, o->eu_group ? o->eu_group : "EU_OTH");
+    size_t eu = ig_grid_group_index(g, o->eu_group ? o->eu_group : "EU_OTH");
     if (o->eu_group && eu == (size_t)-1) {
         cli_error(env, "--eu-group %s: no such group", o->eu_group);
         return 0;
     }
-    size_t mv = var_of(g, o->movers ? o->movers : "CHG_OUT");
+    size_t mv = ig_grid_var_index(g, o->movers ? o->movers : "CHG_OUT");
     if (o->movers && mv == (size_t)-1) {
         cli_error(env, "--movers %s: the file has no such numeric column",
                   o->movers);

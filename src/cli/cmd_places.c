@@ -146,15 +146,6 @@ static void note(cli_env *env, const char *msg)
     fprintf(stderr, "integrid: places: note: %s\n", msg);
 }
 
-/* A count without decimals when integral, else 17 significant digits. */
-static void csv_val(FILE *fp, double v)
-{
-    if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
-        fprintf(fp, "%.0f", v == 0.0 ? 0.0 : v);
-    else
-        cli_csv_num(fp, v);
-}
-
 /* Read with T as total and LAND_SURFACE kept where allowed, dropping each
  * when the file lacks it. *used_t / *used_land say what was kept. */
 static ig_grid *read_grid(cli_env *env, ig_ctx *ctx, cli_opts *o,
@@ -225,16 +216,16 @@ static int write_places(cli_env *env, const char *path,
     for (size_t k = 0; k < ig_place_table_count(t); k++) {
         fprintf(fp, "%" PRIu32 ",%s,%zu,", r[k].place_id,
                 ig_degurba_class_name(r[k].cls), r[k].cells);
-        csv_val(fp, r[k].population);
+        cli_csv_count(fp, r[k].population);
         for (size_t g = 0; g < ng; g++) {
             fputc(',', fp);
-            csv_val(fp, r[k].groups[g]);
+            cli_csv_count(fp, r[k].groups[g]);
         }
         const double v[5] = {r[k].area_km2, r[k].x_3035, r[k].y_3035,
                              r[k].lon, r[k].lat};
         for (int j = 0; j < 5; j++) {
             fputc(',', fp);
-            if (j == 0) csv_val(fp, v[j]);
+            if (j == 0) cli_csv_count(fp, v[j]);
             else cli_csv_num(fp, v[j]);
         }
         fputc(',', fp);

@@ -423,6 +423,14 @@ void cli_csv_num(FILE *fp, double v)
         num17(fp, v);
 }
 
+void cli_csv_count(FILE *fp, double v)
+{
+    if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
+        fprintf(fp, "%.0f", v == 0.0 ? 0.0 : v);
+    else
+        cli_csv_num(fp, v);
+}
+
 void cli_fmt_count(char *buf, size_t cap, double v)
 {
     if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)

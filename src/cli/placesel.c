@@ -14,13 +14,6 @@ int cli_uses_places(const cli_opts *o)
     return o->places != NULL || o->cmd == CLI_CMD_benchmark;
 }
 
-static int has_var(const ig_grid *g, const char *name)
-{
-    for (size_t v = 0; v < ig_grid_nvars(g); v++)
-        if (strcmp(ig_grid_var_name(g, v), name) == 0) return 1;
-    return 0;
-}
-
 void cli_name_places(cli_env *env, ig_ctx *ctx, ig_placeset *ps,
                      const ig_grid *grid)
 {
@@ -44,7 +37,7 @@ static ig_placeset *degurba(cli_env *env, ig_ctx *ctx, const cli_opts *o,
     ig_degurba_opts_init(&dop);
     dop.land_area_var = po->land_area_var;
     /* the same population as `integrid places`: T when the file has it */
-    if (!o->read.total_col && has_var(grid, "T")) dop.pop_var = "T";
+    if (!o->read.total_col && ig_grid_var_index(grid, "T") != (size_t)-1) dop.pop_var = "T";
     ig_placeset *ps = NULL;
     ig_error err = {0};
     cli_progress_phase(&env->progress, "finding places", 0);
@@ -64,7 +57,7 @@ ig_placeset *cli_placeset(cli_env *env, ig_ctx *ctx, const cli_opts *o,
     ig_placeset_opts po = {0};
     if (o->land_area)
         po.land_area_var = o->land_area;
-    else if (has_var(grid, "LAND_SURFACE"))
+    else if (ig_grid_var_index(grid, "LAND_SURFACE") != (size_t)-1)
         po.land_area_var = "LAND_SURFACE";
     po.by_places = o->read.by_col != NULL;
     /* class aggregates are rows of `measures`; a benchmark ranks places */
@@ -110,15 +103,6 @@ ig_placeset *cli_placeset(cli_env *env, ig_ctx *ctx, const cli_opts *o,
     return ps;
 }
 
-/* A count without decimals when integral, else 17 significant digits. */
-static void csv_val(FILE *fp, double v)
-{
-    if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
-        fprintf(fp, "%.0f", v == 0.0 ? 0.0 : v);
-    else
-        cli_csv_num(fp, v);
-}
-
 int cli_write_placeset(cli_env *env, const char *path, const ig_placeset *ps,
                        const ig_grid *grid)
 {
@@ -140,16 +124,16 @@ int cli_write_placeset(cli_env *env, const char *path, const ig_placeset *ps,
         fputc(',', fp);
         cli_csv_str(fp, r->cls);
         fprintf(fp, ",%zu,", r->cells);
-        csv_val(fp, r->population);
+        cli_csv_count(fp, r->population);
         for (size_t g = 0; g < ng; g++) {
             fputc(',', fp);
-            csv_val(fp, r->groups[g]);
+            cli_csv_count(fp, r->groups[g]);
         }
         const double v[5] = {r->area_km2, r->x, r->y, r->lon, r->lat};
         for (int j = 0; j < 5; j++) {
             fputc(',', fp);
             if (j == 0)
-                csv_val(fp, v[j]);
+                cli_csv_count(fp, v[j]);
             else
                 cli_csv_num(fp, v[j]);
         }

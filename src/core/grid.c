@@ -768,6 +768,14 @@ size_t ig_grid_group_index(const ig_grid *g, const char *name)
     return (size_t)-1;
 }
 
+size_t ig_grid_var_index(const ig_grid *g, const char *name)
+{
+    if (!g || !name) return (size_t)-1;
+    for (size_t v = 0; v < g->n_vars; v++)
+        if (strcmp(g->var_names[v], name) == 0) return v;
+    return (size_t)-1;
+}
+
 int32_t ig_grid_cell_size_m(const ig_grid *g) { return g ? g->size_m : 0; }
 int32_t ig_grid_crs_epsg(const ig_grid *g) { return g ? g->epsg : 0; }
 

@@ -24,6 +24,7 @@
 #include "core/core.h"
 #include "core/ksum.h"
 #include "integrid/ig_places.h"
+#include "places/places_internal.h"
 
 #define F_PRESENT 0x01u /* a lattice cell of the grid (selection) */
 #define F_CENTRE 0x02u  /* in an urban centre */
@@ -662,24 +663,6 @@ static ig_status lay_out(work *w, const ig_grid *grid, size_t first,
     return IG_OK;
 }
 
-/* The population column of opts->pop_var, or NULL when none is asked for;
- * IG_ERR_NOT_FOUND when it is not a column of the grid. */
-static ig_status pop_column(const ig_grid *grid, const ig_degurba_opts *opts,
-                            const double **out, ig_error *err)
-{
-    *out = NULL;
-    if (!opts->pop_var) return IG_OK;
-    for (size_t v = 0; v < ig_grid_nvars(grid); v++)
-        if (strcmp(ig_grid_var_name(grid, v), opts->pop_var) == 0) {
-            *out = ig_grid_var(grid, v);
-            return IG_OK;
-        }
-    return ig__error_set(err, IG_ERR_NOT_FOUND, 0, 0,
-                         "population column '%s' is not in the grid: keep it "
-                         "when reading (e.g. --keep %s)",
-                         opts->pop_var, opts->pop_var);
-}
-
 /* The rules on a 1 km grid: cls (and ids, when not NULL) for every cell of
  * the grid; counts in *sum. Writes cls and ids only on success. */
 static ig_status classify_1km(ig_ctx *ctx, const ig_grid *grid,
@@ -696,22 +679,14 @@ static ig_status classify_1km(ig_ctx *ctx, const ig_grid *grid,
                              "places",
                              opts->place, ig_grid_nplaces(grid));
     const double *land = NULL;
-    if (opts->land_area_var) {
-        size_t v = 0, nv = ig_grid_nvars(grid);
-        while (v < nv && strcmp(ig_grid_var_name(grid, v), opts->land_area_var))
-            v++;
-        if (v == nv)
-            return ig__error_set(err, IG_ERR_NOT_FOUND, 0, 0,
-                                 "land-area column '%s' is not in the grid: "
-                                 "keep it when reading (e.g. --keep %s)",
-                                 opts->land_area_var, opts->land_area_var);
-        land = ig_grid_var(grid, v);
-    }
+    ig_status lst = ig__grid_column(grid, opts->land_area_var, "land-area",
+                                    &land, err);
+    if (lst != IG_OK) return lst;
     if (n >= UINT32_MAX)
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
                              "%zu cells are too many for one DEGURBA run", n);
     const double *popv = NULL;
-    ig_status pst = pop_column(grid, opts, &popv, err);
+    ig_status pst = ig__grid_column(grid, opts->pop_var, "population", &popv, err);
     if (pst != IG_OK) return pst;
 
     work w;
@@ -963,7 +938,7 @@ ig_status ig_degurba_classify(ig_ctx *ctx, const ig_grid *grid,
         sum.level = opts->level;
         sum.classified_size_m = 1000;
         const double *popv = NULL;
-        (void)pop_column(grid, opts, &popv, NULL);
+        (void)ig__grid_column(grid, opts->pop_var, "population", &popv, NULL);
         class_sums(grid, cls_out, popv, &sum);
         *summary = sum;
     }

@@ -23,10 +23,8 @@
 #include "core/ksum.h"
 #include "ig_config.h"
 #include "integrid/ig_places.h"
+#include "places/places_internal.h"
 
-#if IG_HAVE_PROJ
-#include <proj.h>
-#endif
 
 struct ig_place_table {
     ig_ctx *ctx;
@@ -145,39 +143,9 @@ int ig_place_table_has_proj(void)
 
 static void to_lonlat(ig_ctx *ctx, ig_place_row *rows, size_t n)
 {
-    for (size_t k = 0; k < n; k++) rows[k].lon = rows[k].lat = NAN;
-#if IG_HAVE_PROJ
     if (n == 0) return;
-    PJ_CONTEXT *pc = proj_context_create();
-    if (!pc) {
-        ig__log(ctx, IG_LOG_WARN, "PROJ: cannot create a context; lon/lat "
-                                  "left empty");
-        return;
-    }
-    proj_log_level(pc, PJ_LOG_NONE);
-    PJ *p = proj_create_crs_to_crs(pc, "EPSG:3035", "EPSG:4326", NULL);
-    PJ *pn = p ? proj_normalize_for_visualization(pc, p) : NULL;
-    if (!pn) {
-        ig__log(ctx, IG_LOG_WARN,
-                "PROJ cannot transform EPSG:3035 to EPSG:4326 (is proj.db "
-                "installed? PROJ_DATA); lon/lat left empty");
-    } else {
-        for (size_t k = 0; k < n; k++) {
-            PJ_COORD c = proj_coord(rows[k].x_3035, rows[k].y_3035, 0, 0);
-            PJ_COORD r = proj_trans(pn, PJ_FWD, c);
-            if (isfinite(r.lpzt.lam) && isfinite(r.lpzt.phi) &&
-                r.v[0] != HUGE_VAL) {
-                rows[k].lon = r.v[0];
-                rows[k].lat = r.v[1];
-            }
-        }
-    }
-    if (pn) proj_destroy(pn);
-    if (p) proj_destroy(p);
-    proj_context_destroy(pc);
-#else
-    (void)ctx;
-#endif
+    ig__to_lonlat(ctx, 3035, n, &rows[0].x_3035, &rows[0].y_3035,
+                  &rows[0].lon, &rows[0].lat, sizeof *rows);
 }
 
 /* Work arrays of one build; freed together. */
@@ -422,17 +390,9 @@ ig_status ig_place_table_build(ig_ctx *ctx, const ig_grid *grid,
                              "a place table needs a spatial grid (cells "
                              "with coordinates), not aspatial units");
     const double *land = NULL;
-    if (opts->land_area_var) {
-        size_t v = 0, nv = ig_grid_nvars(grid);
-        while (v < nv && strcmp(ig_grid_var_name(grid, v), opts->land_area_var))
-            v++;
-        if (v == nv)
-            return ig__error_set(err, IG_ERR_NOT_FOUND, 0, 0,
-                                 "land-area column '%s' is not in the grid: "
-                                 "keep it when reading (e.g. --keep %s)",
-                                 opts->land_area_var, opts->land_area_var);
-        land = ig_grid_var(grid, v);
-    }
+    ig_status lst = ig__grid_column(grid, opts->land_area_var, "land-area",
+                                    &land, err);
+    if (lst != IG_OK) return lst;
     size_t ncells = ig_grid_ncells(grid), ng = ig_grid_ngroups(grid);
     id_ranges r;
     r.lim[0] = summary->n_centres;

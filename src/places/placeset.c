@@ -207,9 +207,8 @@ static ig_status compute_rows(ig_placeset *ps, const ig_grid *grid,
     }
     if (spatial)
         ig__to_lonlat(ctx, ig_grid_crs_epsg(grid), ps->n, &ps->rows[0].x,
-                      &ps->rows[0].y, sizeof *ps->rows / sizeof(double),
-                      &ps->rows[0].lon, &ps->rows[0].lat,
-                      sizeof *ps->rows / sizeof(double));
+                      &ps->rows[0].y, &ps->rows[0].lon, &ps->rows[0].lat,
+                      sizeof *ps->rows);
 out:
     ig__free(ctx, acc, nacc * sizeof *acc);
     ig__free(ctx, by_of, (nsrc + 1) * sizeof *by_of);
@@ -234,17 +233,9 @@ ig_status ig_placeset_create(ig_ctx *ctx, const ig_grid *grid, size_t n,
     ig_status st = check_defs(ctx, n, defs, err);
     if (st != IG_OK) return st;
     const double *land = NULL;
-    if (opts->land_area_var) {
-        size_t v = 0, nv = ig_grid_nvars(grid);
-        while (v < nv && strcmp(ig_grid_var_name(grid, v), opts->land_area_var))
-            v++;
-        if (v == nv)
-            return ig__error_set(err, IG_ERR_NOT_FOUND, 0, 0,
-                                 "land-area column '%s' is not in the grid: "
-                                 "keep it when reading (e.g. --keep %s)",
-                                 opts->land_area_var, opts->land_area_var);
-        land = ig_grid_var(grid, v);
-    }
+    ig_status lst = ig__grid_column(grid, opts->land_area_var, "land-area",
+                                    &land, err);
+    if (lst != IG_OK) return lst;
 
     ig_placeset *ps = ig__calloc(ctx, 1, sizeof *ps);
     if (!ps) return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");

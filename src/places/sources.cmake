@@ -3,7 +3,7 @@ target_sources(integrid_lib PRIVATE
   src/places/degurba.c
   src/places/place_table.c
   src/places/placeset.c
-  src/places/lonlat.c
+  src/places/common.c
 )
 # Boundary files (GeoJSON, GDAL), the gazetteer of place names, and peer
 # benchmarking each bring their own fragment.

@@ -246,6 +246,19 @@ static void test_degurba(void **state)
     ig_placeset_destroy(ps);
     ps = NULL;
 
+    /* a population or land-area column the grid does not have */
+    dop.pop_var = "NOPE";
+    assert_int_equal(ig_placeset_degurba(NULL, g, &dop, &po, &ps, &err),
+                     IG_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.msg, "population column 'NOPE' is not in "
+                                    "the grid"));
+    dop.pop_var = "T";
+    ig_placeset_opts nol = {"NOLAND", 1, 1};
+    assert_int_equal(ig_placeset_degurba(NULL, g, &dop, &nol, &ps, &err),
+                     IG_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.msg, "land-area column 'NOLAND'"));
+    assert_null(ps);
+
     /* a grid without urban places is an error, said plainly */
     const double a[] = {1, 2}, b[] = {2, 1};
     const double *counts[] = {a, b};

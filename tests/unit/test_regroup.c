@@ -121,6 +121,9 @@ static void test_places(void **state)
     assert_string_equal(ig_grid_within_name(g, ig_grid_within(g)[0]), "w0");
     assert_string_equal(ig_grid_within_name(g, ig_grid_within(g)[1]), "w1");
     assert_int_equal(ig_grid_cell_size_m(g), 1000);
+    assert_int_equal(ig_grid_var_index(g, "LAND"), 0);
+    assert_int_equal(ig_grid_var_index(g, "NOPE"), (size_t)-1);
+    assert_int_equal(ig_grid_var_index(NULL, "LAND"), (size_t)-1);
     assert_string_equal(ig_grid_group_name(g, 1), "B");
     ig_grid_destroy(g);
     ig_grid_destroy(src);

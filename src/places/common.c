@@ -1,10 +1,13 @@
-/* Grid coordinates to WGS 84 lon/lat through PROJ (never hand-written
+/* Helpers shared by the places modules.
+ *
+ * Grid coordinates to WGS 84 lon/lat go through PROJ (never hand-written
  * projection formulas). One PJ_CONTEXT per call, so there is no global
  * state and calls from several threads are safe. Without PROJ, or when
  * PROJ cannot build the transformation (no proj.db), the outputs are NaN
  * and a warning is logged once per call. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/core.h"
 #include "ig_config.h"
@@ -14,12 +17,24 @@
 #include <proj.h>
 #endif
 
-void ig__to_lonlat(ig_ctx *ctx, int32_t epsg, size_t n, const double *x,
-                   const double *y, size_t stride_in, double *lon,
-                   double *lat, size_t stride_out)
+/* The double at byte offset k * stride from p. */
+static double *at(void *p, size_t k, size_t stride)
 {
-    for (size_t k = 0; k < n; k++)
-        lon[k * stride_out] = lat[k * stride_out] = NAN;
+    return (double *)(void *)((char *)p + k * stride);
+}
+
+static double get(const double *p, size_t k, size_t stride)
+{
+    const char *c = (const char *)p + k * stride;
+    double v;
+    memcpy(&v, c, sizeof v);
+    return v;
+}
+
+void ig__to_lonlat(ig_ctx *ctx, int32_t epsg, size_t n, const double *x,
+                   const double *y, double *lon, double *lat, size_t stride)
+{
+    for (size_t k = 0; k < n; k++) *at(lon, k, stride) = *at(lat, k, stride) = NAN;
 #if IG_HAVE_PROJ
     if (n == 0) return;
     PJ_CONTEXT *pc = proj_context_create();
@@ -39,13 +54,13 @@ void ig__to_lonlat(ig_ctx *ctx, int32_t epsg, size_t n, const double *x,
                 "installed? PROJ_DATA); lon/lat left empty", src);
     } else {
         for (size_t k = 0; k < n; k++) {
-            double xi = x[k * stride_in], yi = y[k * stride_in];
+            double xi = get(x, k, stride), yi = get(y, k, stride);
             if (!isfinite(xi) || !isfinite(yi)) continue;
             PJ_COORD c = proj_coord(xi, yi, 0, 0);
             PJ_COORD r = proj_trans(pn, PJ_FWD, c);
             if (isfinite(r.v[0]) && isfinite(r.v[1]) && r.v[0] != HUGE_VAL) {
-                lon[k * stride_out] = r.v[0];
-                lat[k * stride_out] = r.v[1];
+                *at(lon, k, stride) = r.v[0];
+                *at(lat, k, stride) = r.v[1];
             }
         }
     }
@@ -57,6 +72,20 @@ void ig__to_lonlat(ig_ctx *ctx, int32_t epsg, size_t n, const double *x,
     (void)epsg;
     (void)x;
     (void)y;
-    (void)stride_in;
 #endif
+}
+
+ig_status ig__grid_column(const ig_grid *grid, const char *name,
+                          const char *what, const double **out, ig_error *err)
+{
+    *out = NULL;
+    if (!name) return IG_OK;
+    size_t v = ig_grid_var_index(grid, name);
+    if (v == (size_t)-1)
+        return ig__error_set(err, IG_ERR_NOT_FOUND, 0, 0,
+                             "%s column '%s' is not in the grid: keep it "
+                             "when reading (e.g. --keep %s)",
+                             what, name, name);
+    *out = ig_grid_var(grid, v);
+    return IG_OK;
 }
