@@ -19,69 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench.h"
+#include "bench_grid.h"
 #include "integrid/ig_boundaries.h"
 #include "integrid/integrid.h"
-
-static double ksum(const double *x, size_t n)
-{
-    double s = 0.0, c = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double t = s + x[i];
-        if (fabs(s) >= fabs(x[i]))
-            c += (s - t) + x[i];
-        else
-            c += (x[i] - t) + s;
-        s = t;
-    }
-    return s + c;
-}
 
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
-}
-
-static ig_grid *build_grid(uint64_t seed, uint64_t cells, int32_t res)
-{
-    bench_grid_model m;
-    bench_model_init(&m, seed, cells, 3, res);
-    char namebuf[3 * 16];
-    const char *names[3];
-    bench_group_names(3, namebuf, names);
-    ig_grid_spec spec;
-    memset(&spec, 0, sizeof spec);
-    spec.size_m = res;
-    spec.epsg = 3035;
-    spec.n_groups = 3;
-    spec.group_names = names;
-    ig_error err = {0};
-    ig_grid_builder *b = NULL;
-    ig_grid *g = NULL;
-    double counts[3];
-    ig_status st = ig_grid_builder_create(NULL, &spec, &b, &err);
-    for (uint64_t i = 0; st == IG_OK && i < cells; i++) {
-        int64_t row, col;
-        bench_model_cell(&m, i, &row, &col, counts);
-        ig_grid_row r;
-        memset(&r, 0, sizeof r);
-        r.cell.north_m = row * res;
-        r.cell.east_m = col * res;
-        r.cell.size_m = res;
-        r.cell.epsg = 3035;
-        r.counts = counts;
-        st = ig_grid_builder_add(b, &r, &err);
-    }
-    if (st == IG_OK) st = ig_grid_builder_finish(b, &g, &err);
-    ig_grid_builder_destroy(b);
-    if (st != IG_OK) {
-        char msg[1024];
-        fprintf(stderr, "bench_assign: building the grid failed: %s\n",
-                ig_error_format(&err, msg, sizeof msg));
-        return NULL;
-    }
-    return g;
 }
 
 /* ---- the tiling ------------------------------------------------------------
@@ -244,7 +189,7 @@ int main(int argc, char **argv)
     const int32_t res = 100;
     uint64_t cells = (uint64_t)side * (uint64_t)side;
     double t0 = bench_now_ms();
-    ig_grid *g = build_grid(seed, cells, res);
+    ig_grid *g = bench_build_grid("bench_assign", seed, cells, 3, res);
     if (!g) return 1;
     size_t n = ig_grid_ncells(g);
     printf("bench build.grid cells=%zu ms=%.1f\n", n, bench_now_ms() - t0);
@@ -281,7 +226,7 @@ int main(int argc, char **argv)
     volatile double sink = 0.0;
     double sum_ms, index_ms;
     const double *tot = ig_grid_totals(g);
-    IG_BENCH_TIME(sum_ms, (int)runs, { sink = ksum(tot, n); });
+    IG_BENCH_TIME(sum_ms, (int)runs, { sink = bench_ksum(tot, n); });
     uint64_t *keys = malloc(n * sizeof *keys);
     if (!keys) return 1;
     const int32_t *rows = ig_grid_rows(g), *cols = ig_grid_cols(g);

@@ -21,24 +21,8 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "bench.h"
+#include "bench_grid.h"
 #include "integrid/integrid.h"
-
-/* Neumaier's compensated sum: the same algorithm as the library's ig_ksum,
- * kept here so the benchmark uses nothing but the public API. */
-static double ksum(const double *x, size_t n)
-{
-    double s = 0.0, c = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double t = s + x[i];
-        if (fabs(s) >= fabs(x[i]))
-            c += (s - t) + x[i];
-        else
-            c += (x[i] - t) + s;
-        s = t;
-    }
-    return s + c;
-}
 
 static void usage(FILE *f)
 {
@@ -76,24 +60,10 @@ static int listed(const char *list, const char *name)
 static ig_grid *build_grid(uint64_t cells, size_t groups, uint64_t seed,
                            double *ms, double *model_ms)
 {
+    /* Time the model alone, so the builder's share can be reported. */
     bench_grid_model m;
     bench_model_init(&m, seed, cells, groups, 1000);
-    char namebuf[64 * 16];
-    const char *names[64];
-    bench_group_names(groups, namebuf, names);
-
-    ig_grid_spec spec;
-    memset(&spec, 0, sizeof spec);
-    spec.size_m = 1000;
-    spec.epsg = 3035;
-    spec.n_groups = groups;
-    spec.group_names = names;
-    ig_error err = {0};
-    ig_grid_builder *b = NULL;
-    ig_grid *g = NULL;
     double counts[64];
-
-    /* Time the model alone, so the builder's share can be reported. */
     double t0 = bench_now_ms(), acc = 0.0;
     for (uint64_t i = 0; i < cells; i++) {
         int64_t row, col;
@@ -104,28 +74,8 @@ static ig_grid *build_grid(uint64_t cells, size_t groups, uint64_t seed,
     if (acc < 0.0) fprintf(stderr, "(impossible)\n"); /* keep the loop */
 
     t0 = bench_now_ms();
-    ig_status st = ig_grid_builder_create(NULL, &spec, &b, &err);
-    for (uint64_t i = 0; st == IG_OK && i < cells; i++) {
-        int64_t row, col;
-        bench_model_cell(&m, i, &row, &col, counts);
-        ig_grid_row r;
-        memset(&r, 0, sizeof r);
-        r.cell.north_m = row * 1000;
-        r.cell.east_m = col * 1000;
-        r.cell.size_m = 1000;
-        r.cell.epsg = 3035;
-        r.counts = counts;
-        st = ig_grid_builder_add(b, &r, &err);
-    }
-    if (st == IG_OK) st = ig_grid_builder_finish(b, &g, &err);
+    ig_grid *g = bench_build_grid("bench_measures", seed, cells, groups, 1000);
     *ms = bench_now_ms() - t0;
-    ig_grid_builder_destroy(b);
-    if (st != IG_OK) {
-        char msg[1024];
-        fprintf(stderr, "bench_measures: building the grid failed: %s\n",
-                ig_error_format(&err, msg, sizeof msg));
-        return NULL;
-    }
     return g;
 }
 
@@ -208,8 +158,8 @@ int main(int argc, char **argv)
     volatile double sink = 0.0;
     double base_ms;
     IG_BENCH_TIME(base_ms, (int)runs, {
-        double s = ksum(u.total, n);
-        for (long g = 0; g < groups; g++) s += ksum(cols[g], n);
+        double s = bench_ksum(u.total, n);
+        for (long g = 0; g < groups; g++) s += bench_ksum(cols[g], n);
         sink = s;
     });
     printf(
