@@ -106,3 +106,12 @@ $ integrid measures $DATA/towns.csv --places $DATA/nosuch.geojson --only share
 ? 1
 !! 1
 ! nosuch\.geojson
+# benchmark options that name a group or column the file does not have
+$ integrid benchmark $DATA/towns.csv --place 1 --measures share --native NOPE
+? 1
+!! 1
+! ^integrid: benchmark: --native NOPE: no such group
+$ integrid benchmark $DATA/towns.csv --place 1 --measures share --movers NOPE -o out.csv; test -e out.csv && echo written; :
+? 0
+!! 1
+! ^integrid: benchmark: --movers NOPE: the file has no such numeric column
