@@ -13,6 +13,7 @@ packages=(
     libisal-dev       # fast gzip inflate (optional at build time, used when present)
     libproj-dev       # place centroids in lon/lat, boundary reprojection (optional at build time)
     libgdal-dev       # boundary files other than GeoJSON: Shapefile, GeoPackage (optional at build time)
+    libfftw3-dev      # FFT convolution for large weighted kernels (optional at build time)
     libcmocka-dev     # unit tests
     clang             # fuzz preset (libFuzzer)
     libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for clang 14

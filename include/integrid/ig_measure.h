@@ -15,6 +15,7 @@
 #include "integrid/ig_ctx.h"
 #include "integrid/ig_export.h"
 #include "integrid/ig_grid.h"
+#include "integrid/ig_spatial.h"
 #include "integrid/ig_status.h"
 
 #ifdef __cplusplus
@@ -30,6 +31,10 @@ typedef enum ig_family {
 /** Flags of a measure. */
 #define IG_MF_SIMULATED 1u    /**< uses seed and reps (random draws) */
 #define IG_MF_DECOMPOSABLE 2u /**< splits into between/within parts */
+#define IG_MF_SPATIAL 4u      /**< needs cell coordinates (spatial grids) */
+#define IG_MF_SCALE 8u        /**< uses the neighbourhood scale (kernel and
+                                   radius, or k nearest residents); implies
+                                   IG_MF_SPATIAL */
 
 /** A registered measure (static storage). */
 typedef struct ig_measure_info {
@@ -60,6 +65,22 @@ typedef struct ig_measure_params {
     uint64_t seed;     /**< random seed for simulated measures; 1 */
     int reps;          /**< simulations for simulated measures; 500 */
     int n_thresholds;  /**< concentration profile thresholds; 1000 */
+    /* Spatial measures (IG_MF_SPATIAL). */
+    ig_scale scale;    /**< neighbourhood of IG_MF_SCALE measures; disc of
+                            1000 m */
+    ig_edge edge;      /**< where neighbourhoods draw from; IG_EDGE_GRID */
+    int adjacency;     /**< 4 (rook) or 8 (queen): contiguity of the
+                            spatial dissimilarity indices; 4 */
+    double decay_alpha; /**< proximity measures (White 1983; Massey &
+                             Denton 1988): c_ij = exp(-d_ij), d in km,
+                             and a unit's distance to itself
+                             d_ii = (alpha * a_i)^beta, a_i its area in
+                             km2; alpha 0.6 */
+    double decay_beta;  /**< beta 0.5 */
+    int centre_given;  /**< 1: centralization measures use centre_x/y_m;
+                            0: the population-weighted centroid of the
+                            place */
+    double centre_x_m, centre_y_m; /**< easting, northing (grid CRS) */
 } ig_measure_params;
 
 IG_API void ig_measure_params_init(ig_measure_params *p);
@@ -72,6 +93,16 @@ typedef struct ig_units {
     size_t n_groups;
     const double *const *counts;
     const double *total;
+    /** Spatial measures only (IG_MF_SPATIAL): lattice row and column of
+     *  every unit (northing and easting of its south-west corner divided
+     *  by cell_m) and the cell size; NULL / 0 otherwise. */
+    const int32_t *row;
+    const int32_t *col;
+    int32_t cell_m;
+    /** Land area of every unit in km2, or NULL: each unit is a whole cell
+     *  (concentration, delta, absolute centralization and the proximity
+     *  measures' self-distance use it). */
+    const double *area;
 } ig_units;
 
 /**
@@ -117,7 +148,8 @@ IG_API ig_status ig_measure_decompose(ig_ctx *ctx, const ig_measure_info *m,
 
 /** Options for ig_measures_run(). */
 typedef struct ig_run_opts {
-    const char *const *measures; /**< names; NULL or n_measures 0: all */
+    const char *const *measures; /**< names; NULL or n_measures 0: every
+                                      measure without IG_MF_SPATIAL */
     size_t n_measures;
     ig_measure_params params;
     int na_as_zero;  /**< 1: keep cells with not-available groups, as 0 */
@@ -125,6 +157,18 @@ typedef struct ig_run_opts {
                           measures, using the grid's within-grouping */
     ig_progress_fn progress; /**< called with done/total work items */
     void *progress_ud;
+    /** Spatial measures with IG_EDGE_GRID: the grid whose cells surround
+     *  the places (e.g. the grid a place set was regrouped from, see
+     *  ig_placeset_grid()); NULL: the grid itself. Same cell size and CRS,
+     *  same groups in the same order. */
+    const ig_grid *context;
+    /** Extra column (ig_grid_var) with each cell's land area in km2 for
+     *  the spatial measures that read areas (concentration, delta,
+     *  absolute centralization, proximity self-distances), e.g.
+     *  "LAND_SURFACE"; NULL:
+     *  cells are whole. A cell whose area is not available (NaN) counts
+     *  as a whole cell. */
+    const char *area_var;
 } ig_run_opts;
 
 IG_API void ig_run_opts_init(ig_run_opts *o);

@@ -82,6 +82,19 @@ typedef struct cli_opts {
     const char *eu_group;   /* --eu-group GROUP: born in another EU state */
     const char *movers;     /* --movers COL: moved in from abroad (CHG_OUT) */
 
+    /* spatial options (measures, profile, local); the kernel, edge,
+     * adjacency, decay and centre go into params */
+    double *radii;        /* --radii LIST (profile), or the one value of
+                             --radius-m R (measures, local); owned */
+    size_t n_radii;
+    double *ks;           /* --k LIST (profile) or --k K (measures, local);
+                             owned */
+    size_t n_ks;
+    const char *measure;  /* local --measure NAME */
+    int permutations;     /* local --permutations N (LISA); 0: 999 */
+    double fdr;           /* local --fdr Q (hot spots); 0: 0.05 */
+    const char *area;     /* --area COL: land area per cell (km2) */
+
     /* output options */
     cli_format format;
     const char *output; /* -o FILE; NULL or "-" means standard output */
@@ -117,6 +130,13 @@ ig_grid *cli_read_grid(struct cli_env *env, ig_ctx *ctx, cli_opts *o);
 
 /* 1 when the command works on a place set (--places, or benchmark). */
 int cli_uses_places(const cli_opts *o);
+/* 1 when the command computes spatial measures (profile, local, or
+ * spatial names in --only). */
+int cli_uses_spatial(const cli_opts *o);
+/* Spatial run options: the grid around regrouped places (context) and the
+ * land-area column (--area, else LAND_SURFACE when kept). */
+void cli_spatial_run_opts(const cli_opts *o, const ig_grid *grid,
+                          const ig_placeset *ps, ig_run_opts *ro);
 /* The place set the options ask for: --places degurba, --places FILE
  * (a boundary file), else the grid's --by places (or one place "all").
  * NULL after reporting an error. */

@@ -513,7 +513,8 @@ int cli_cmd_benchmark(int argc, char **argv)
     size_t place = 0;
     if (!find_place(&env, &d, o.place, &place)) goto done;
 
-    /* measures: as asked, else every one that needs no simulation */
+    /* measures: as asked, else every one that needs neither simulation
+     * nor coordinates */
     ig_run_opts ro;
     ig_run_opts_init(&ro);
     size_t nm = 0;
@@ -524,13 +525,16 @@ int cli_cmd_benchmark(int argc, char **argv)
         names = cli_xmalloc((ig_measure_count() + 1) * sizeof *names);
         for (size_t i = 0; i < ig_measure_count(); i++) {
             const ig_measure_info *m = ig_measure_get(i);
-            if (m && !(m->flags & IG_MF_SIMULATED)) names[nm++] = m->name;
+            if (m && !(m->flags & (IG_MF_SIMULATED | IG_MF_SPATIAL |
+                                   IG_MF_SCALE)))
+                names[nm++] = m->name;
         }
         ro.measures = names;
         ro.n_measures = nm;
     }
     ro.params = o.params;
     ro.na_as_zero = o.read.na_as_zero;
+    cli_spatial_run_opts(&o, grid, ps, &ro);
     ro.progress = cli_progress_cb;
     ro.progress_ud = &env.progress;
     cli_progress_phase(&env.progress, "computing", 0);

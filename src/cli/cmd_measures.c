@@ -47,7 +47,9 @@ static void list_measures(FILE *fp, cli_format fmt)
             cli_json_str(fp, m->summary);
             fputs(", \"citation\": ", fp);
             cli_json_str(fp, m->citation);
-            fputc('}', fp);
+            fprintf(fp, ", \"spatial\": %s, \"scale\": %s}",
+                    (m->flags & IG_MF_SPATIAL) ? "true" : "false",
+                    (m->flags & IG_MF_SCALE) ? "true" : "false");
         }
         fputs(n ? "\n]}\n" : "]}\n", fp);
         return;
@@ -55,7 +57,7 @@ static void list_measures(FILE *fp, cli_format fmt)
     if (fmt == CLI_FMT_CSV) {
         fputs(
             "name,family,range,range_min,range_max,simulated,decomposable,"
-            "params,summary,citation\n",
+            "params,summary,citation,spatial,scale\n",
             fp);
         for (size_t i = 0; i < n; i++) {
             const ig_measure_info *m = ig_measure_get(i);
@@ -75,7 +77,8 @@ static void list_measures(FILE *fp, cli_format fmt)
             cli_csv_str(fp, m->summary);
             fputc(',', fp);
             cli_csv_str(fp, m->citation);
-            fputc('\n', fp);
+            fprintf(fp, ",%d,%d\n", (m->flags & IG_MF_SPATIAL) ? 1 : 0,
+                    (m->flags & IG_MF_SCALE) ? 1 : 0);
         }
         return;
     }
@@ -563,6 +566,7 @@ int cli_cmd_measures(int argc, char **argv)
         ro.params = o.params;
         ro.na_as_zero = o.read.na_as_zero;
         ro.decompose = o.read.within_col != NULL;
+        cli_spatial_run_opts(&o, grid, pset, &ro);
         ro.progress = cli_progress_cb;
         ro.progress_ud = &env.progress;
         cli_progress_phase(&env.progress, "computing", 0);

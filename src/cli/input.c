@@ -9,11 +9,16 @@ ig_grid *cli_read_grid(cli_env *env, ig_ctx *ctx, cli_opts *o)
 {
     const char *path = o->input ? o->input : "-";
     ig_read_opts ro = o->read;
-    const char *opt[3] = {o->land_area ? o->land_area : "LAND_SURFACE", "T",
-                          o->movers ? o->movers : "CHG_OUT"};
+    const char *opt[4] = {o->land_area ? o->land_area : "LAND_SURFACE", "T",
+                          o->movers ? o->movers : "CHG_OUT", o->area};
     if (cli_uses_places(o)) {
         ro.keep_optional = opt;
-        ro.n_keep_optional = 3;
+        ro.n_keep_optional = o->area ? 4 : 3;
+    } else if (cli_uses_spatial(o)) {
+        /* land areas for the concentration measures and delta */
+        opt[1] = o->area ? o->area : "LAND_SURFACE";
+        ro.keep_optional = opt + 1;
+        ro.n_keep_optional = 1;
     }
     ro.progress = cli_progress_cb;
     ro.progress_ud = &env->progress;

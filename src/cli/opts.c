@@ -65,7 +65,20 @@ typedef enum opt_id {
     OPT_MOVERS,
     OPT_PEERS_OUT,
     OPT_PLACES_CRS,
-    OPT_PLACES_LAYER
+    OPT_PLACES_LAYER,
+    OPT_RADIUS_M,
+    OPT_RADII,
+    OPT_K,
+    OPT_KERNEL,
+    OPT_EDGE,
+    OPT_ADJACENCY,
+    OPT_DECAY_ALPHA,
+    OPT_DECAY_BETA,
+    OPT_CENTRE,
+    OPT_MEASURE,
+    OPT_PERMUTATIONS,
+    OPT_FDR,
+    OPT_AREA
 } opt_id;
 
 typedef enum opt_section {
@@ -88,10 +101,14 @@ static const char *const section_title[SEC_COUNT] = {
 #define C_HELP (1u << CLI_CMD_help)
 #define C_PLACES (1u << CLI_CMD_places)
 #define C_BENCHMARK (1u << CLI_CMD_benchmark)
-#define C_READ (C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK)
-#define C_PLACESET (C_MEASURES | C_BENCHMARK)
+#define C_PROFILE (1u << CLI_CMD_profile)
+#define C_LOCAL (1u << CLI_CMD_local)
+#define C_READ (C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | C_PROFILE | \
+                C_LOCAL)
+#define C_PLACESET (C_MEASURES | C_BENCHMARK | C_PROFILE)
+#define C_SPATIAL (C_MEASURES | C_PROFILE | C_LOCAL)
 #define C_ALL (C_FORMATS | C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | \
-               C_VERSION | C_HELP)
+               C_PROFILE | C_LOCAL | C_VERSION | C_HELP)
 
 typedef struct opt_def {
     const char *name; /* long name */
@@ -157,12 +174,59 @@ static const opt_def opt_table[] = {
 
     {"list", OPT_LIST, NULL, C_MEASURES, SEC_MEASURE, FLAG(list),
      "list the measures (name, family, range, citation) and exit"},
+    {"list", OPT_LIST, NULL, C_LOCAL, SEC_MEASURE, FLAG(list),
+     "list the local measures and exit"},
     {"only", OPT_ONLY, "M1,M2,...", C_MEASURES, SEC_MEASURE, CHECKED,
-     "compute only these measures (default: all; see --list)"},
+     "compute only these measures (default: every measure that needs no "
+     "coordinates; 'spatial' adds the spatial ones, 'all' is every one; "
+     "see --list)"},
     {"measures", OPT_MEASURES, "M1,M2,...", C_BENCHMARK, SEC_MEASURE, CHECKED,
      "compare these measures (default: every measure that needs no "
      "simulation; see 'integrid measures --list')"},
-    {"seed", OPT_SEED, "N", C_PLACESET, SEC_MEASURE, CHECKED,
+    {"measures", OPT_MEASURES, "M1,M2,...", C_PROFILE, SEC_MEASURE, CHECKED,
+     "measures to profile (default: every measure that uses a scale: "
+     "spatial_isolation, spatial_exposure, spatial_information_theory, "
+     "spatial_dissimilarity_multi, spatial_mutual_information)"},
+    {"measure", OPT_MEASURE, "NAME", C_LOCAL, SEC_MEASURE, STR(measure),
+     "the local measure (see 'integrid local --list')"},
+    {"radius-m", OPT_RADIUS_M, "R", C_MEASURES | C_LOCAL, SEC_MEASURE,
+     CHECKED,
+     "neighbourhood radius in metres for measures that use a scale "
+     "(default: 1000)"},
+    {"radii", OPT_RADII, "R1,R2,...", C_PROFILE, SEC_MEASURE, CHECKED,
+     "neighbourhood radii in metres, e.g. 100,200,500,1000,2000,5000"},
+    {"k", OPT_K, "K", C_MEASURES | C_LOCAL, SEC_MEASURE, CHECKED,
+     "neighbourhoods of the K nearest residents (EquiPop) instead of a "
+     "radius"},
+    {"k", OPT_K, "K1,K2,...", C_PROFILE, SEC_MEASURE, CHECKED,
+     "neighbourhoods of the K nearest residents, e.g. "
+     "200,400,800,1600,3200,6400,12800,25600"},
+    {"kernel", OPT_KERNEL, "NAME", C_SPATIAL, SEC_MEASURE, CHECKED,
+     "disc, square, gaussian, biweight, epanechnikov or linear (default: "
+     "disc)"},
+    {"edge", OPT_EDGE, "grid|place", C_SPATIAL, SEC_MEASURE, CHECKED,
+     "neighbourhoods draw from every cell of the grid, or only from the "
+     "place's own cells (default: grid)"},
+    {"adjacency", OPT_ADJACENCY, "rook|queen", C_MEASURES | C_PROFILE,
+     SEC_MEASURE, CHECKED,
+     "contiguity of the spatial dissimilarity indices (default: rook)"},
+    {"decay-alpha", OPT_DECAY_ALPHA, "X", C_MEASURES | C_PROFILE, SEC_MEASURE,
+     CHECKED, "proximity measures: a cell's distance to itself is (alpha "
+     "a)^beta km, a its area in km2 (default: 0.6)"},
+    {"decay-beta", OPT_DECAY_BETA, "X", C_MEASURES | C_PROFILE, SEC_MEASURE,
+     CHECKED, "exponent beta of that self-distance (default: 0.5)"},
+    {"centre", OPT_CENTRE, "X,Y", C_SPATIAL, SEC_MEASURE, CHECKED,
+     "centre for the centralization measures, metres in the grid's CRS "
+     "(default: the population-weighted centroid of the place)"},
+    {"area", OPT_AREA, "COL", C_MEASURES | C_PROFILE, SEC_MEASURE, CHECKED,
+     "land area per cell in km2 for concentration, delta, centralization "
+     "and proximity (default: LAND_SURFACE when present, else whole "
+     "cells)"},
+    {"permutations", OPT_PERMUTATIONS, "N", C_LOCAL, SEC_MEASURE, CHECKED,
+     "permutations for the LISA pseudo p-values (default: 999)"},
+    {"fdr", OPT_FDR, "Q", C_LOCAL, SEC_MEASURE, CHECKED,
+     "false discovery rate for the hot-spot classes (default: 0.05)"},
+    {"seed", OPT_SEED, "N", C_PLACESET | C_LOCAL, SEC_MEASURE, CHECKED,
      "random seed for simulated measures (default: 1)"},
     {"reps", OPT_REPS, "N", C_PLACESET, SEC_MEASURE, CHECKED,
      "simulations for simulated measures (default: 500)"},
@@ -194,7 +258,8 @@ static const opt_def opt_table[] = {
     {"land-area", OPT_LAND_AREA, "COL", C_PLACESET, SEC_PLACES,
      STR(land_area),
      "land area per cell in km2 (default: LAND_SURFACE when present)"},
-    {"no-aggregates", OPT_NO_AGGREGATES, NULL, C_MEASURES, SEC_PLACES,
+    {"no-aggregates", OPT_NO_AGGREGATES, NULL, C_MEASURES | C_PROFILE,
+     SEC_PLACES,
      FLAG(no_aggregates),
      "with --places degurba: no rows for all urban centres, urban clusters "
      "and rural cells of each country together"},
@@ -224,7 +289,8 @@ static const opt_def opt_table[] = {
     {"threads", OPT_THREADS, "N", C_READ, SEC_MEASURE, CHECKED,
      "worker threads (default: the number of online CPUs)"},
 
-    {"format", OPT_FORMAT, "F", C_MEASURES | C_FORMATS | C_BENCHMARK,
+    {"format", OPT_FORMAT, "F",
+     C_MEASURES | C_FORMATS | C_BENCHMARK | C_PROFILE,
      SEC_OUTPUT, CHECKED,
      "table, csv or json (default: table on a terminal, else csv)"},
     {"format", OPT_FORMAT, "F", C_INFO, SEC_OUTPUT, CHECKED,
@@ -459,6 +525,46 @@ static int check_group_expr(cli_opts *o, const char *opt, const char *expr)
     return 0;
 }
 
+/* --radius-m R, --radii R1,R2,... and --k K[,K2,...]: positive finite
+ * numbers, one each unless the command is `profile`. */
+static int set_scales(cli_opts *o, const opt_def *d, const char *arg)
+{
+    int is_k = d->id == OPT_K;
+    int many = o->cmd == CLI_CMD_profile;
+    const char **items = NULL;
+    size_t n = 0;
+    if (!split_list(o, d->name, arg, &items, &n)) {
+        free((void *)items);
+        return 0;
+    }
+    if (n > 1 && !many) {
+        free((void *)items);
+        return bad_value(o, d->name, arg,
+                         "expected one number (several scales: 'integrid "
+                         "profile')");
+    }
+    double **dst = is_k ? &o->ks : &o->radii;
+    size_t *nd = is_k ? &o->n_ks : &o->n_radii;
+    for (size_t i = 0; i < n; i++) {
+        double v;
+        if (!parse_double(items[i], &v) || !(v > 0.0) ||
+            (is_k && v < 1.0)) {
+            free((void *)items);
+            return bad_value(o, d->name, arg,
+                             is_k ? "expected whole numbers of residents "
+                                    ">= 1, e.g. 200,400,800"
+                                  : "expected distances in metres > 0, "
+                                    "e.g. 500,1000,2000");
+        }
+        *dst = cli_xrealloc(*dst, (*nd + 1) * sizeof **dst);
+        (*dst)[(*nd)++] = v;
+    }
+    free((void *)items);
+    if (!is_k && *nd) o->params.scale.radius_m = (*dst)[0];
+    if (is_k && *nd) o->params.scale.k = (*dst)[0];
+    return 1;
+}
+
 static int handle(cli_opts *o, const opt_def *d, const char *arg)
 {
     if (d->str_off != NONE) {
@@ -559,12 +665,111 @@ static int handle(cli_opts *o, const opt_def *d, const char *arg)
             else
                 return bad_value(o, d->name, arg, "use centre or area");
             return 1;
+        case OPT_RADIUS_M:
+        case OPT_RADII:
+        case OPT_K:
+            return set_scales(o, d, arg);
+        case OPT_KERNEL: {
+            ig_error e;
+            memset(&e, 0, sizeof e);
+            if (ig_kernel_parse(arg, &o->params.scale.kernel, &e) != IG_OK)
+                return bad_value(o, d->name, arg, e.msg);
+            return 1;
+        }
+        case OPT_EDGE:
+            if (strcmp(arg, "grid") == 0)
+                o->params.edge = IG_EDGE_GRID;
+            else if (strcmp(arg, "place") == 0)
+                o->params.edge = IG_EDGE_PLACE;
+            else
+                return bad_value(o, d->name, arg, "use grid or place");
+            return 1;
+        case OPT_ADJACENCY:
+            if (strcmp(arg, "rook") == 0 || strcmp(arg, "4") == 0)
+                o->params.adjacency = 4;
+            else if (strcmp(arg, "queen") == 0 || strcmp(arg, "8") == 0)
+                o->params.adjacency = 8;
+            else
+                return bad_value(o, d->name, arg, "use rook or queen");
+            return 1;
+        case OPT_DECAY_ALPHA:
+        case OPT_DECAY_BETA:
+            if (!parse_double(arg, &x) || !(x > 0.0))
+                return bad_value(o, d->name, arg, "expected a number > 0");
+            if (d->id == OPT_DECAY_ALPHA)
+                o->params.decay_alpha = x;
+            else
+                o->params.decay_beta = x;
+            return 1;
+        case OPT_CENTRE: {
+            const char *comma = strchr(arg, ',');
+            char xs[64];
+            size_t len = comma ? (size_t)(comma - arg) : 0;
+            double y;
+            if (!comma || len >= sizeof xs)
+                return bad_value(o, d->name, arg,
+                                 "expected X,Y in metres, e.g. "
+                                 "4321000,3210000");
+            memcpy(xs, arg, len);
+            xs[len] = '\0';
+            if (!parse_double(xs, &x) || !parse_double(comma + 1, &y))
+                return bad_value(o, d->name, arg,
+                                 "expected X,Y in metres, e.g. "
+                                 "4321000,3210000");
+            o->params.centre_given = 1;
+            o->params.centre_x_m = x;
+            o->params.centre_y_m = y;
+            return 1;
+        }
+        case OPT_AREA:
+            o->area = arg;
+            return 1;
+        case OPT_PERMUTATIONS:
+            return set_int(o, d, arg, 1, 100000000, &o->permutations);
+        case OPT_FDR:
+            if (!parse_double(arg, &x) || !(x > 0.0 && x < 1.0))
+                return bad_value(o, d->name, arg,
+                                 "expected a number between 0 and 1");
+            o->fdr = x;
+            return 1;
         case OPT_FORMAT:
             return set_format(o, arg);
         default:
             break; /* plain options: stored above */
     }
     return 1;
+}
+
+/* --only / --measures keywords: "all" (every measure), "spatial" (the
+ * measures that need coordinates), "aspatial" (those that do not). */
+static void expand_keywords(cli_opts *o)
+{
+    const char **names = NULL;
+    size_t n = 0;
+    int any = 0;
+    for (size_t i = 0; i < o->n_only; i++) {
+        const char *w = o->only[i];
+        int all = strcmp(w, "all") == 0, sp = strcmp(w, "spatial") == 0,
+            asp = strcmp(w, "aspatial") == 0;
+        if (!all && !sp && !asp) {
+            push(&names, &n, w);
+            continue;
+        }
+        any = 1;
+        for (size_t m = 0; m < ig_measure_count(); m++) {
+            const ig_measure_info *mi = ig_measure_get(m);
+            int is_sp = (mi->flags & (IG_MF_SPATIAL | IG_MF_SCALE)) != 0;
+            if (all || (sp && is_sp) || (asp && !is_sp))
+                push(&names, &n, mi->name);
+        }
+    }
+    if (!any) {
+        free((void *)names);
+        return;
+    }
+    free((void *)o->only);
+    o->only = names;
+    o->n_only = n;
 }
 
 /* Checks across options, once all are known. */
@@ -586,7 +791,7 @@ static int check_combination(cli_opts *o)
                         "drop --cell-col/--x/--y");
         return 0;
     }
-    if (o->cmd == CLI_CMD_measures && o->list) {
+    if ((o->cmd == CLI_CMD_measures || o->cmd == CLI_CMD_local) && o->list) {
         if (o->input) {
             cli_usage_error(cmd, "--list takes no FILE");
             return 0;
@@ -615,8 +820,11 @@ static int check_combination(cli_opts *o)
                              "input has none (use --by)");
         return 0;
     }
-    if (o->cmd == CLI_CMD_measures || o->cmd == CLI_CMD_benchmark) {
-        const char *which = o->cmd == CLI_CMD_benchmark ? "--measures" : "--only";
+    if (o->cmd == CLI_CMD_measures || o->cmd == CLI_CMD_profile)
+        expand_keywords(o);
+    if (o->cmd == CLI_CMD_measures || o->cmd == CLI_CMD_benchmark ||
+        o->cmd == CLI_CMD_profile) {
+        const char *which = o->cmd == CLI_CMD_measures ? "--only" : "--measures";
         for (size_t i = 0; i < o->n_only; i++) {
             if (ig_measure_find(o->only[i])) continue;
             /* the closest names, best first */
@@ -661,8 +869,25 @@ static int check_combination(cli_opts *o)
             return 0;
         }
     }
+    if ((o->cmd == CLI_CMD_measures || o->cmd == CLI_CMD_local) && o->n_radii &&
+        o->n_ks) {
+        cli_usage_error(cmd, "give --radius-m or --k, not both");
+        return 0;
+    }
+    if (o->cmd == CLI_CMD_profile && !o->n_radii == !o->n_ks) {
+        cli_usage_error(cmd, "give the scales: --radii R1,R2,... (metres) or "
+                             "--k K1,K2,... (nearest residents), one of "
+                             "them");
+        return 0;
+    }
+    if (o->cmd == CLI_CMD_local && !o->list && (!o->measure || !o->measure[0])) {
+        cli_usage_error(cmd, "--measure NAME is required (see 'integrid "
+                             "local --list')");
+        return 0;
+    }
     if (o->cmd == CLI_CMD_info || o->cmd == CLI_CMD_measures ||
-        o->cmd == CLI_CMD_places || o->cmd == CLI_CMD_benchmark) {
+        o->cmd == CLI_CMD_places || o->cmd == CLI_CMD_benchmark ||
+        o->cmd == CLI_CMD_profile || o->cmd == CLI_CMD_local) {
         if (!o->input && isatty(STDIN_FILENO)) {
             cli_usage_error(cmd,
                             "no input FILE given (use '-' to read "
@@ -761,6 +986,7 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
     }
     int max_pos = (cmd == CLI_CMD_info || cmd == CLI_CMD_measures ||
                    cmd == CLI_CMD_places || cmd == CLI_CMD_benchmark ||
+                   cmd == CLI_CMD_profile || cmd == CLI_CMD_local ||
                    cmd == CLI_CMD_help)
                       ? 1
                       : 0;
@@ -791,6 +1017,8 @@ void cli_opts_free(cli_opts *o)
     free((void *)o->groups);
     free((void *)o->keep);
     free((void *)o->only);
+    free(o->radii);
+    free(o->ks);
     memset(o, 0, sizeof *o);
 }
 
@@ -855,7 +1083,8 @@ void cli_print_cmd_help(cli_cmd_id cmd, FILE *fp)
         }
     }
     if (cmd == CLI_CMD_info || cmd == CLI_CMD_measures ||
-        cmd == CLI_CMD_places)
+        cmd == CLI_CMD_places || cmd == CLI_CMD_profile ||
+        cmd == CLI_CMD_local)
         fputs("\nFILE may be gzip-compressed; '-' reads standard input.\n", fp);
     fputs("Exit status: 0 success, 1 runtime error, 2 usage error.\n", fp);
 }

@@ -14,6 +14,27 @@ int cli_uses_places(const cli_opts *o)
     return o->places != NULL || o->cmd == CLI_CMD_benchmark;
 }
 
+int cli_uses_spatial(const cli_opts *o)
+{
+    if (o->cmd == CLI_CMD_profile || o->cmd == CLI_CMD_local) return 1;
+    for (size_t i = 0; i < o->n_only; i++) {
+        const ig_measure_info *m = ig_measure_find(o->only[i]);
+        if (m && (m->flags & (IG_MF_SPATIAL | IG_MF_SCALE))) return 1;
+    }
+    return 0;
+}
+
+void cli_spatial_run_opts(const cli_opts *o, const ig_grid *grid,
+                          const ig_placeset *ps, ig_run_opts *ro)
+{
+    /* neighbourhoods of regrouped places reach into the grid around them */
+    ro->context = ps ? grid : NULL;
+    if (o->area)
+        ro->area_var = o->area;
+    else if (ig_grid_var_index(grid, "LAND_SURFACE") != (size_t)-1)
+        ro->area_var = "LAND_SURFACE";
+}
+
 void cli_name_places(cli_env *env, ig_ctx *ctx, ig_placeset *ps,
                      const ig_grid *grid)
 {

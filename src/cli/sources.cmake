@@ -11,5 +11,7 @@ target_sources(integrid_cli PRIVATE
   src/cli/cmd_measures.c
   src/cli/cmd_places.c
   src/cli/cmd_benchmark.c
+  src/cli/cmd_profile.c
+  src/cli/cmd_local.c
   src/cli/placesel.c
 )

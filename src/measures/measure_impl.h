@@ -56,6 +56,28 @@ typedef struct ig__min {
     const struct ig__bycounts *bycounts;
     int has_tm; /* multigroup: tm = ig__multi_tm_sum(in) */
     double tm;
+    /* Spatial measures (IG_MF_SPATIAL): lattice row and column of every
+     * unit and the cell size in metres (the dispatcher guarantees them for
+     * spatial measures). */
+    const int32_t *row;
+    const int32_t *col;
+    int32_t cell_m;
+    /* Land area of every unit in km2 (e.g. LAND_SURFACE), or NULL: every
+     * unit is a whole cell of cell_m^2. */
+    const double *area;
+    /* IG_MF_SCALE measures: the local environment of every unit at
+     * p->scale, as ig_neighbourhoods() computes it: env[g][i] the
+     * (weighted) count of group g around unit i and env_t[i] the
+     * population around it, drawn from the place alone or from the
+     * surrounding grid (p->edge). NULL: the measure has no environment
+     * (ig_measure_compute computes it from the units, edge = place). */
+    const double *const *env;
+    const double *env_t;
+    /* multigroup scale measures: sum_i (t_i / T) E~_i, the mean entropy
+     * of the local environments (ig__env_mean_entropy), when the runner
+     * computed it once for H~ and M~ */
+    int has_env_E;
+    double env_E;
 } ig__min;
 
 #define IG_MEASURE(id, fam, flags, rmin, rmax, rtext, params, summary, cite) \
@@ -70,6 +92,17 @@ ig__measure_fn ig__measure_impl(size_t index);
  * population -> IG_ERR_NUMERIC; non-finite results are errors). */
 ig_status ig__measure_call(const ig_measure_info *m, const ig__min *in,
                            double *value);
+
+/* sum_i (t_i / T) E~_i over the units with t_i > 0 (measures/spatial/
+ * environment.c): the population-weighted mean entropy of the local
+ * environments that spatial_information_theory and
+ * spatial_mutual_information share. */
+double ig__env_mean_entropy(const ig__min *in);
+
+/* Check the spatial parameters of measure m (adjacency, decay, edge,
+ * centre, scale); IG_OK for measures that are not spatial. */
+ig_status ig__check_spatial_params(const ig_measure_info *m,
+                                   const ig_measure_params *p, ig_error *err);
 
 /* Whether measure m reads the units split by counts (in->bycounts, see
  * measures/count_tri.h), so that the caller may split them beforehand. */

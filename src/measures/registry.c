@@ -61,6 +61,16 @@ void ig_measure_params_init(ig_measure_params *p)
     p->seed = 1;
     p->reps = 500;
     p->n_thresholds = 1000;
+    p->scale.kernel = IG_KERNEL_DISC;
+    p->scale.radius_m = 1000.0;
+    p->scale.k = 0.0;
+    p->edge = IG_EDGE_GRID;
+    p->adjacency = 4;
+    p->decay_alpha = 0.6;
+    p->decay_beta = 0.5;
+    p->centre_given = 0;
+    p->centre_x_m = 0.0;
+    p->centre_y_m = 0.0;
 }
 
 /* What prepare() allocates for one call; freed by release(). */
@@ -211,8 +221,20 @@ static ig_status prepare(ig_ctx *ctx, const ig_measure_info *m,
         if (!u->counts[g] && n)
             return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
                                  "%s: counts of group %zu missing", m->name, g);
+    if ((m->flags & (IG_MF_SPATIAL | IG_MF_SCALE)) && n &&
+        (!u->row || !u->col || u->cell_m <= 0))
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "%s is a spatial measure: it needs the cells' "
+                             "lattice rows and columns and the cell size "
+                             "(a grid with cell codes or x/y coordinates, "
+                             "not long-format units)",
+                             m->name);
     memset(in, 0, sizeof *in);
     in->ctx = ctx;
+    in->row = u->row;
+    in->col = u->col;
+    in->cell_m = u->cell_m;
+    in->area = u->area;
     in->n = n;
     in->n_groups = ng;
     in->counts = u->counts;
@@ -272,6 +294,62 @@ static ig_status check_params(const ig_measure_info *m,
                              "concentration_profile: thresholds must be "
                              "between 2 and 1e8 (got %d)",
                              p->n_thresholds);
+    return ig__check_spatial_params(m, p, err);
+}
+
+ig_status ig__check_spatial_params(const ig_measure_info *m,
+                                   const ig_measure_params *p, ig_error *err)
+{
+    if (!(m->flags & (IG_MF_SPATIAL | IG_MF_SCALE))) return IG_OK;
+    if (p->adjacency != 4 && p->adjacency != 8)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "%s: adjacency must be 4 (rook) or 8 (queen), "
+                             "not %d",
+                             m->name, p->adjacency);
+    if (!(p->decay_alpha > 0.0 && isfinite(p->decay_alpha)) ||
+        !(p->decay_beta > 0.0 && isfinite(p->decay_beta)))
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "%s: the self-distance (alpha a)^beta of the "
+                             "proximity measures needs alpha > 0 and beta > "
+                             "0 (got %g and %g)",
+                             m->name, p->decay_alpha, p->decay_beta);
+    if (p->edge != IG_EDGE_GRID && p->edge != IG_EDGE_PLACE)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "%s: edge must be grid or place", m->name);
+    if (p->centre_given &&
+        !(isfinite(p->centre_x_m) && isfinite(p->centre_y_m)))
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "%s: the centre's coordinates must be finite",
+                             m->name);
+    if (m->flags & IG_MF_SCALE) {
+        char note[8];
+        return ig_scale_check(&p->scale, 1, 0.0, 0.0, note, sizeof note,
+                              err);
+    }
+    return IG_OK;
+}
+
+/* The local environments of a scale measure computed from the units
+ * themselves (ig_measure_compute: the units are the whole place, so the
+ * edge is the place). On success *buf holds (ng + 1) * n values and the
+ * environment pointers of `in` point into it. */
+static ig_status compute_env(ig_ctx *ctx, const ig_measure_params *p,
+                             ig__min *in, double **buf, const double ***ptrs,
+                             ig_error *err)
+{
+    size_t n = in->n, ng = in->n_groups;
+    *buf = ig__alloc(ctx, (ng + 1) * (n ? n : 1) * sizeof **buf);
+    *ptrs = ig__alloc(ctx, ng * sizeof **ptrs);
+    if (!*buf || !*ptrs)
+        return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+    ig_lattice lat = {n,        in->row, in->col, ng, in->counts,
+                      in->t,    in->cell_m};
+    ig_status st = ig_neighbourhoods(ctx, &lat, n, in->row, in->col,
+                                     &p->scale, *buf, NULL, err);
+    if (st != IG_OK) return st;
+    for (size_t g = 0; g < ng; g++) (*ptrs)[g] = *buf + g * n;
+    in->env = *ptrs;
+    in->env_t = *buf + ng * n;
     return IG_OK;
 }
 
@@ -307,9 +385,18 @@ ig_status ig_measure_compute(ig_ctx *ctx, const ig_measure_info *m,
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0, "value required");
     ig__min in;
     prepared pr;
+    double *env = NULL;
+    const double **env_ptrs = NULL;
     ig_status st = prepare(ctx, m, u, group, p, &in, &pr, err);
     if (st == IG_OK) st = check_params(m, p, err);
+    if (st == IG_OK && (m->flags & IG_MF_SCALE) && in.n)
+        st = compute_env(ctx, p, &in, &env, &env_ptrs, err);
     if (st == IG_OK) st = ig__measure_call(m, &in, value);
+    if (env || env_ptrs) {
+        ig__free(ctx, env, (in.n_groups + 1) * (in.n ? in.n : 1) *
+                               sizeof *env);
+        ig__free(ctx, (void *)env_ptrs, in.n_groups * sizeof *env_ptrs);
+    }
     release(ctx, &pr);
     return st;
 }

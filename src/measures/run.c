@@ -41,11 +41,19 @@ typedef struct view {
     ig__bycounts *bc; /* on t_single */
     int has_tm;
     double tm;
+    /* spatial measures: coordinates, land areas and local environments
+     * (pointers into the grid or run_state, or compacted copies) */
+    const int32_t *row, *col;
+    const double *area;
+    const double **env; /* n_groups pointers, or NULL */
+    const double *env_t_single, *env_t_multi;
+    int has_env_E;
+    double env_E;
 } view;
 
 /* What phase 2 computes for the selected measures. */
 typedef struct prep_plan {
-    int Y, bycounts, pairsum, sqdev, tm;
+    int Y, bycounts, pairsum, sqdev, tm, env_E;
 } prep_plan;
 
 typedef struct task {
@@ -80,6 +88,12 @@ typedef struct run_state {
     prep_plan plan;
     uint32_t *by_size;  /* place indices, most cells first */
     size_t *task_order; /* task indices, biggest places first */
+    /* spatial measures (NULL when none is selected) */
+    int spatial;        /* a spatial measure is selected */
+    double *env;        /* (ng + 1) * ncells: ig_neighbourhoods layout */
+    double *env_tm;     /* ncells: sum of the group environments, when the
+                           grid has a total column */
+    double *area;       /* ncells: land area in km2, when area_var */
 } run_state;
 
 void ig_run_opts_init(ig_run_opts *o)
@@ -103,6 +117,7 @@ static void free_view(ig_ctx *ctx, view *v, size_t ng)
     ig__free(ctx, v->owned, v->n_owned * sizeof *v->owned);
     ig__free(ctx, (void *)v->counts, ng * sizeof *v->counts);
     ig__free(ctx, v->X, ng * sizeof *v->X);
+    ig__free(ctx, (void *)v->env, ng * sizeof *v->env);
 }
 
 static double *own_array(ig_ctx *ctx, view *v)
@@ -110,6 +125,69 @@ static double *own_array(ig_ctx *ctx, view *v)
     double *a = ig__alloc(ctx, (v->n ? v->n : 1) * sizeof *a);
     if (a) v->owned[v->n_owned++] = a;
     return a;
+}
+
+/* Compact src[first .. first + count) to the cells that are used (no
+ * group in use not available) into a new owned array. */
+static const double *compact(run_state *s, view *v, const double *src,
+                             size_t first, size_t count)
+{
+    const uint8_t *na_any = ig_grid_na_any(s->grid);
+    double *a = own_array(s->ctx, v);
+    if (!a) return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < count; i++)
+        if (!na_any[first + i]) a[j++] = src[first + i];
+    return a;
+}
+
+static const int32_t *compact_i32(run_state *s, view *v, const int32_t *src,
+                                  size_t first, size_t count)
+{
+    const uint8_t *na_any = ig_grid_na_any(s->grid);
+    /* an owned double array holds the int32 values with room to spare */
+    int32_t *a = (int32_t *)(void *)own_array(s->ctx, v);
+    if (!a) return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < count; i++)
+        if (!na_any[first + i]) a[j++] = src[first + i];
+    return a;
+}
+
+/* The spatial part of a view: coordinates, areas, environments. */
+static ig_status build_spatial_view(run_state *s, view *v, size_t first,
+                                    size_t count, size_t used)
+{
+    const ig_grid *g = s->grid;
+    size_t ng = ig_grid_ngroups(g), N = ig_grid_ncells(g);
+    int all = used == count;
+    const int32_t *rows = ig_grid_rows(g), *cols = ig_grid_cols(g);
+    v->row = all ? rows + first : compact_i32(s, v, rows, first, count);
+    v->col = all ? cols + first : compact_i32(s, v, cols, first, count);
+    if (!v->row || !v->col) return IG_ERR_NOMEM;
+    if (s->area) {
+        v->area = all ? s->area + first : compact(s, v, s->area, first, count);
+        if (!v->area) return IG_ERR_NOMEM;
+    }
+    if (!s->env) return IG_OK;
+    v->env = ig__calloc(s->ctx, ng, sizeof *v->env);
+    if (!v->env) return IG_ERR_NOMEM;
+    for (size_t k = 0; k <= ng; k++) {
+        const double *e = s->env + k * N;
+        const double *a = all ? e + first : compact(s, v, e, first, count);
+        if (!a) return IG_ERR_NOMEM;
+        if (k < ng)
+            v->env[k] = a;
+        else
+            v->env_t_single = a;
+    }
+    v->env_t_multi = v->env_t_single;
+    if (s->env_tm) {
+        v->env_t_multi =
+            all ? s->env_tm + first : compact(s, v, s->env_tm, first, count);
+        if (!v->env_t_multi) return IG_ERR_NOMEM;
+    }
+    return IG_OK;
 }
 
 /* Build the view of place p. */
@@ -144,7 +222,9 @@ static ig_status build_view(run_state *s, size_t p)
     v->n = used;
     v->counts = ig__calloc(ctx, ng, sizeof *v->counts);
     v->X = ig__calloc(ctx, ng, sizeof *v->X);
-    v->owned = ig__calloc(ctx, ng + 3, sizeof *v->owned);
+    /* compacted arrays: groups, t, within, t_multi, and for spatial
+     * measures row, col, area, group environments and two totals */
+    v->owned = ig__calloc(ctx, 2 * ng + 9, sizeof *v->owned);
     if (!v->counts || !v->X || !v->owned) return IG_ERR_NOMEM;
     const uint32_t *within = ig_grid_within(g);
 
@@ -181,6 +261,8 @@ static ig_status build_view(run_state *s, size_t p)
             v->within = w;
         }
     }
+    if (s->spatial && build_spatial_view(s, v, first, count, used) != IG_OK)
+        return IG_ERR_NOMEM;
     if (ig_grid_has_total(g)) {
         double *t = own_array(ctx, v);
         if (!t) return IG_ERR_NOMEM;
@@ -243,6 +325,16 @@ static void task_input(const run_state *s, const view *v, long group,
         if (v->t_multi == v->t_single) in->bycounts = v->bc;
     }
     in->pairsum = v->pairsum;
+    in->row = v->row;
+    in->col = v->col;
+    in->cell_m = ig_grid_cell_size_m(s->grid);
+    in->area = v->area;
+    in->env = v->env;
+    in->env_t = group >= 0 ? v->env_t_single : v->env_t_multi;
+    if (group < 0) {
+        in->has_env_E = v->has_env_E;
+        in->env_E = v->env_E;
+    }
 }
 
 /* Phase 2a, item i: place by_size[i / ng], group i % ng. */
@@ -282,6 +374,12 @@ static ig_status prep_place(void *ud, size_t i)
         in.has_tm = 0;
         if (ig__multi_tm_sum(&in, &v->tm) != IG_OK) return IG_ERR_NOMEM;
         v->has_tm = 1;
+    }
+    if (s->plan.env_E && v->T_multi > 0.0 && v->env) {
+        ig__min in;
+        task_input(s, v, -1, &in);
+        v->env_E = ig__env_mean_entropy(&in);
+        v->has_env_E = 1;
     }
     return IG_OK;
 }
@@ -409,6 +507,8 @@ static void plan_prep(run_state *s, const unsigned char *sel)
                     SEL("multi_relative_diversity") ||
                     SEL("multi_squared_coefficient_of_variation");
     s->plan.tm = SEL("mutual_information") || SEL("multi_information_theory");
+    s->plan.env_E = SEL("spatial_information_theory") &&
+                    SEL("spatial_mutual_information");
     /* the split units (count_tri.h), on t_single: for the measures that
      * read them, the multigroup ones only when they see the same t */
     s->plan.bycounts = 0;
@@ -419,6 +519,125 @@ static void plan_prep(run_state *s, const unsigned char *sel)
             s->plan.bycounts = 1;
     }
 #undef SEL
+}
+
+/* Local environments of every cell of the grid at the run's scale, in the
+ * layout of ig_neighbourhoods (group g of cell i at env[g * N + i], the
+ * population at env[ng * N + i]). Edge grid: one call, the context grid's
+ * cells around every cell. Edge place: one call per place, its own cells
+ * only (places one after the other; each call is parallel inside). */
+static ig_status compute_envs(run_state *s, ig_error *err)
+{
+    ig_ctx *ctx = s->ctx;
+    const ig_grid *g = s->grid;
+    const ig_measure_params *p = &s->opts->params;
+    size_t ng = ig_grid_ngroups(g), N = ig_grid_ncells(g);
+    int32_t cell = ig_grid_cell_size_m(g);
+    const double *cnt[256];
+    s->env = ig__alloc(ctx, (ng + 1) * (N ? N : 1) * sizeof *s->env);
+    if (!s->env) return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+    ig_status st = IG_OK;
+    if (p->edge == IG_EDGE_GRID) {
+        const ig_grid *c = s->opts->context ? s->opts->context : g;
+        if (ig_grid_cell_size_m(c) != cell || ig_grid_ngroups(c) != ng)
+            return ig__error_set(err, IG_ERR_MISMATCH, 0, 0,
+                                 "the context grid has %d m cells and %zu "
+                                 "groups, the places' grid %d m and %zu",
+                                 (int)ig_grid_cell_size_m(c),
+                                 ig_grid_ngroups(c), (int)cell, ng);
+        for (size_t k = 0; k < ng; k++) cnt[k] = ig_grid_counts(c, k);
+        ig_lattice lat = {ig_grid_ncells(c), ig_grid_rows(c), ig_grid_cols(c),
+                          ng, cnt, ig_grid_totals(c), cell};
+        st = ig_neighbourhoods(ctx, &lat, N, ig_grid_rows(g), ig_grid_cols(g),
+                               &p->scale, s->env, NULL, err);
+    } else {
+        size_t np = ig_grid_nplaces(g), maxc = 0;
+        for (size_t q = 0; q < np; q++) {
+            size_t first, count;
+            ig_grid_place_range(g, q, &first, &count);
+            if (count > maxc) maxc = count;
+        }
+        double *tmp = ig__alloc(ctx, (ng + 1) * (maxc ? maxc : 1) * sizeof *tmp);
+        if (!tmp)
+            return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+        for (size_t q = 0; q < np && st == IG_OK; q++) {
+            size_t first, count;
+            ig_grid_place_range(g, q, &first, &count);
+            if (!count) continue;
+            for (size_t k = 0; k < ng; k++)
+                cnt[k] = ig_grid_counts(g, k) + first;
+            const int32_t *r = ig_grid_rows(g) + first;
+            const int32_t *cc = ig_grid_cols(g) + first;
+            ig_lattice lat = {count, r, cc, ng, cnt,
+                              ig_grid_totals(g) + first, cell};
+            st = ig_neighbourhoods(ctx, &lat, count, r, cc, &p->scale, tmp,
+                                   NULL, err);
+            for (size_t k = 0; st == IG_OK && k <= ng; k++)
+                memcpy(s->env + k * N + first, tmp + k * count,
+                       count * sizeof *tmp);
+        }
+        ig__free(ctx, tmp, (ng + 1) * (maxc ? maxc : 1) * sizeof *tmp);
+    }
+    if (st != IG_OK || !ig_grid_has_total(g)) return st;
+    s->env_tm = ig__alloc(ctx, (N ? N : 1) * sizeof *s->env_tm);
+    if (!s->env_tm)
+        return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+    for (size_t i = 0; i < N; i++) {
+        ig_ksum k;
+        ig_ksum_init(&k);
+        for (size_t gg = 0; gg < ng; gg++) ig_ksum_add(&k, s->env[gg * N + i]);
+        s->env_tm[i] = ig_ksum_value(&k);
+    }
+    return IG_OK;
+}
+
+/* Check and prepare what the selected spatial measures need: a spatial
+ * grid, valid parameters, the land areas, the local environments. */
+static ig_status prepare_spatial(run_state *s, const unsigned char *sel,
+                                 ig_error *err)
+{
+    const ig_grid *g = s->grid;
+    const ig_run_opts *o = s->opts;
+    int scale = 0;
+    for (size_t mi = 0; mi < ig_measure_count(); mi++) {
+        const ig_measure_info *m = ig_measure_get(mi);
+        if (!sel[mi] || !(m->flags & (IG_MF_SPATIAL | IG_MF_SCALE))) continue;
+        if (ig_grid_cell_size_m(g) <= 0)
+            return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                                 "%s is a spatial measure: it needs grid "
+                                 "cells (cell codes or x/y coordinates), "
+                                 "not long-format units",
+                                 m->name);
+        ig_status st = ig__check_spatial_params(m, &o->params, err);
+        if (st != IG_OK) return st;
+        s->spatial = 1;
+        if (m->flags & IG_MF_SCALE) scale = 1;
+    }
+    if (!s->spatial) return IG_OK;
+    size_t N = ig_grid_ncells(g);
+    if (o->area_var) {
+        size_t vi = ig_grid_var_index(g, o->area_var);
+        if (vi == (size_t)-1)
+            return ig__error_set(err, IG_ERR_NOT_FOUND, 0, 0,
+                                 "no land-area column '%s' in the grid; keep "
+                                 "it when reading (--keep %s)",
+                                 o->area_var, o->area_var);
+        const double *a = ig_grid_var(g, vi);
+        double whole = (double)ig_grid_cell_size_m(g) *
+                       (double)ig_grid_cell_size_m(g) / 1e6;
+        s->area = ig__alloc(s->ctx, (N ? N : 1) * sizeof *s->area);
+        if (!s->area)
+            return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+        for (size_t i = 0; i < N; i++)
+            s->area[i] = (a[i] >= 0.0 && isfinite(a[i])) ? a[i] : whole;
+    }
+    if (!scale) return IG_OK;
+    char note[256];
+    ig_status st = ig_scale_check(&o->params.scale, ig_grid_cell_size_m(g),
+                                  0.0, 0.0, note, sizeof note, err);
+    if (st != IG_OK) return st;
+    if (note[0]) ig__log(s->ctx, IG_LOG_WARN, "%s", note);
+    return compute_envs(s, err);
 }
 
 /* s->by_size: places by cell count, descending (ties: index order). */
@@ -466,7 +685,9 @@ ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
             sel[ig_measure_index(m)] = 1;
         }
     } else {
-        memset(sel, 1, nm_all);
+        for (size_t mi = 0; mi < nm_all; mi++)
+            sel[mi] = !(ig_measure_get(mi)->flags &
+                        (IG_MF_SPATIAL | IG_MF_SCALE));
     }
     /* Check parameters once, for the selected measures only. */
     for (size_t mi = 0; mi < nm_all; mi++) {
@@ -579,6 +800,8 @@ ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
     if (!s.by_size || !s.task_order) goto nomem;
     order_places(&s, np);
 
+    st = prepare_spatial(&s, sel, err);
+    if (st != IG_OK) goto out;
     st = ig__parallel_for(ctx, np, build_view_item, &s);
     if (st != IG_OK) goto fail;
     {
@@ -607,7 +830,7 @@ ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
         st = ig__parallel_for(ctx, np * ng, prep_group, &s);
         if (st != IG_OK) goto fail;
     }
-    if (s.plan.tm) {
+    if (s.plan.tm || s.plan.env_E) {
         st = ig__parallel_for(ctx, np, prep_place, &s);
         if (st != IG_OK) goto fail;
     }
@@ -634,6 +857,12 @@ out:
         for (size_t p = 0; p < np; p++) free_view(ctx, &s.views[p], ng);
     ig__free(ctx, s.views, np * sizeof *s.views);
     ig__free(ctx, s.tasks, s.n_tasks * sizeof *s.tasks);
+    {
+        size_t N = ig_grid_ncells(grid) ? ig_grid_ncells(grid) : 1;
+        ig__free(ctx, s.env, (ng + 1) * N * sizeof *s.env);
+        ig__free(ctx, s.env_tm, N * sizeof *s.env_tm);
+        ig__free(ctx, s.area, N * sizeof *s.area);
+    }
     ig_results_destroy(res);
     pthread_mutex_destroy(&s.mu);
     return st;

@@ -26,4 +26,8 @@ target_sources(integrid_lib PRIVATE
   src/measures/multi/diversity.c
   src/measures/multi/simpsons.c
   src/measures/multi/decompose.c
+  src/measures/spatial/environment.c
 )
+# Spatial measures on cell coordinates (contiguity, distance decay,
+# centralization, concentration) bring their own fragment.
+include(src/measures/spatial/spatial.cmake OPTIONAL)

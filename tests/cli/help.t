@@ -10,6 +10,8 @@ Commands:
   measures   Compute segregation, concentration and diversity measures, or list them
   places     Find urban centres, urban clusters and rural areas (DEGURBA) in a grid
   benchmark  Rank a place against comparable places: its class, country, size, peers
+  profile    Spatial segregation at several scales: each measure at each radius or k
+  local      One value per cell: local shares, diversity, exposure, hot spots, LISA
   version    Print the version
   help       Show help for a command
 

@@ -2,7 +2,9 @@
  * style, format in tests/golden/README.md) and checks each case through the
  * public API: ig_measure_find + ig_measure_compute, or ig_measure_decompose
  * when the case gives clusters. Every case runs on a counting allocator so
- * a leak fails the case too. Unknown directives, a case without a
+ * a leak fails the case too. A `cellsize` line makes a case spatial: its
+ * units then carry lattice rows and columns (and `areas` land areas), for
+ * ig_units.row/col/cell_m/area. Unknown directives, a case without a
  * `# provenance:` line and a directory without cases are errors: the cases
  * are reviewed by people, so the runner is strict about their shape.
  *
@@ -39,6 +41,10 @@ typedef struct gcase {
     double *total;  /* n_units, or NULL */
     size_t n_total_list;
     double *total_list;
+    int32_t cell_m;  /* > 0: a spatial case (`cellsize`) */
+    int32_t *rowcol; /* unit-major: row, col of each unit */
+    size_t n_area_list;
+    double *area_list; /* `areas`, km2 */
     uint32_t *cluster;
     size_t n_cluster;
     char (*cluster_names)[64];
@@ -80,6 +86,8 @@ static void case_free(gcase *c)
     free(c->counts);
     free(c->total);
     free(c->total_list);
+    free(c->rowcol);
+    free(c->area_list);
     free(c->cluster);
     free(c->cluster_names);
     memset(c, 0, sizeof *c);
@@ -90,6 +98,16 @@ static int parse_double(const char *s, double *out)
     char *end = NULL;
     errno = 0;
     double v = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE) return 0;
+    *out = v;
+    return 1;
+}
+
+static int parse_long(const char *s, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
     if (end == s || *end != '\0' || errno == ERANGE) return 0;
     *out = v;
     return 1;
@@ -144,6 +162,60 @@ static size_t tokenize(char *line, char **tok, size_t max)
     return n;
 }
 
+static int key_is(const char *kv, size_t kl, const char *name)
+{
+    return kl == strlen(name) && strncmp(kv, name, kl) == 0;
+}
+
+/* Parameters whose value is not one number: centre=X,Y, kernel=NAME,
+ * edge=grid|place. Returns 1 when handled (ok or failed: *ok says). */
+static int set_param_text(gcase *c, long line, const char *kv, size_t kl,
+                          const char *val, int *ok)
+{
+    *ok = 1;
+    if (key_is(kv, kl, "centre")) {
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s", val);
+        char *comma = strchr(buf, ',');
+        double x, y;
+        if (!comma) {
+            *ok = 0;
+        } else {
+            *comma = '\0';
+            *ok = parse_double(buf, &x) && parse_double(comma + 1, &y);
+        }
+        if (!*ok) {
+            failf(c, line, "param: centre must be X,Y in metres, got '%s'",
+                  val);
+            return 1;
+        }
+        c->params.centre_given = 1;
+        c->params.centre_x_m = x;
+        c->params.centre_y_m = y;
+        return 1;
+    }
+    if (key_is(kv, kl, "kernel")) {
+        ig_error err = {0};
+        if (ig_kernel_parse(val, &c->params.scale.kernel, &err) != IG_OK) {
+            failf(c, line, "param: kernel '%s': %s", val, err.msg);
+            *ok = 0;
+        }
+        return 1;
+    }
+    if (key_is(kv, kl, "edge")) {
+        if (strcmp(val, "grid") == 0) {
+            c->params.edge = IG_EDGE_GRID;
+        } else if (strcmp(val, "place") == 0) {
+            c->params.edge = IG_EDGE_PLACE;
+        } else {
+            failf(c, line, "param: edge must be grid or place, got '%s'", val);
+            *ok = 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 static int set_param(gcase *c, long line, const char *kv)
 {
     const char *eq = strchr(kv, '=');
@@ -152,6 +224,8 @@ static int set_param(gcase *c, long line, const char *kv)
         return 0;
     }
     size_t kl = (size_t)(eq - kv);
+    int ok;
+    if (set_param_text(c, line, kv, kl, eq + 1, &ok)) return ok;
     double v;
     if (!parse_double(eq + 1, &v)) {
         failf(c, line, "param: '%s' is not a number", eq + 1);
@@ -169,10 +243,21 @@ static int set_param(gcase *c, long line, const char *kv)
         c->params.seed = (uint64_t)v;
     } else if (kl == 10 && strncmp(kv, "thresholds", 10) == 0) {
         c->params.n_thresholds = (int)v;
+    } else if (key_is(kv, kl, "adjacency")) {
+        c->params.adjacency = (int)v;
+    } else if (key_is(kv, kl, "alpha")) {
+        c->params.decay_alpha = v;
+    } else if (key_is(kv, kl, "beta")) {
+        c->params.decay_beta = v;
+    } else if (key_is(kv, kl, "radius")) {
+        c->params.scale.radius_m = v;
+    } else if (key_is(kv, kl, "k")) {
+        c->params.scale.k = v;
     } else {
         failf(c, line,
               "param: unknown parameter '%.*s' (known: b, reps, seed, "
-              "thresholds)",
+              "thresholds, adjacency, alpha, beta, centre, kernel, radius, "
+              "k, edge)",
               (int)kl, kv);
         return 0;
     }
@@ -249,6 +334,16 @@ static void run_case(gcase *c)
         c->total_list = NULL;
     }
 
+    if (c->n_area_list && !c->cell_m) {
+        failf(c, c->line, "`areas` needs a spatial case (`cellsize`)");
+        return;
+    }
+    if (c->n_area_list && c->n_area_list != c->n_units) {
+        failf(c, c->line, "`areas` lists %zu values for %zu units",
+              c->n_area_list, c->n_units);
+        return;
+    }
+
     /* group-major copies for ig_units */
     double *cols = malloc(c->n_groups * c->n_units * sizeof *cols);
     const double **ptrs = malloc(c->n_groups * sizeof *ptrs);
@@ -259,6 +354,21 @@ static void run_case(gcase *c)
         ptrs[g] = cols + g * c->n_units;
     }
     ig_units u;
+    memset(&u, 0, sizeof u);
+    int32_t *rows = NULL, *colv = NULL;
+    if (c->cell_m) {
+        rows = malloc(c->n_units * sizeof *rows);
+        colv = malloc(c->n_units * sizeof *colv);
+        if (!rows || !colv) abort();
+        for (size_t i = 0; i < c->n_units; i++) {
+            rows[i] = c->rowcol[2 * i];
+            colv[i] = c->rowcol[2 * i + 1];
+        }
+        u.row = rows;
+        u.col = colv;
+        u.cell_m = c->cell_m;
+        u.area = c->n_area_list ? c->area_list : NULL;
+    }
     u.n_units = c->n_units;
     u.n_groups = c->n_groups;
     u.counts = (const double *const *)ptrs;
@@ -318,6 +428,8 @@ static void run_case(gcase *c)
     }
     free(cols);
     free(ptrs);
+    free(rows);
+    free(colv);
 }
 
 static void finish_case(gcase *c, int *open)
@@ -446,11 +558,13 @@ static int run_file(const char *path)
                 broken = 1;
                 continue;
             }
-            size_t want = 2 + c.n_groups + (c.totals_mode == 1 ? 1 : 0);
+            size_t sp = c.cell_m ? 2 : 0; /* row and column */
+            size_t want = 2 + sp + c.n_groups + (c.totals_mode == 1 ? 1 : 0);
             if (nt != want) {
                 failf(&c, line,
-                      "unit: expected a name and %zu numbers, got %zu fields",
-                      want - 2, nt - 1);
+                      "unit: expected a name and %zu numbers%s, got %zu "
+                      "fields",
+                      want - 2, sp ? " (row, column, counts)" : "", nt - 1);
                 open = 0;
                 broken = 1;
                 continue;
@@ -464,15 +578,36 @@ static int run_file(const char *path)
                     c.total = realloc(c.total, c.cap_units * sizeof(double));
                     if (!c.total) abort();
                 }
+                if (c.cell_m) {
+                    c.rowcol =
+                        realloc(c.rowcol, 2 * c.cap_units * sizeof *c.rowcol);
+                    if (!c.rowcol) abort();
+                }
             }
             int bad = 0;
+            for (size_t k = 0; k < sp && !bad; k++) {
+                long v;
+                if (!parse_long(tok[2 + k], &v) || v < INT32_MIN ||
+                    v > INT32_MAX) {
+                    failf(&c, line, "unit: %s '%s' is not a whole number",
+                          k ? "column" : "row", tok[2 + k]);
+                    bad = 2;
+                } else {
+                    c.rowcol[2 * c.n_units + k] = (int32_t)v;
+                }
+            }
             for (size_t g = 0; g < c.n_groups && !bad; g++)
-                if (!parse_double(tok[2 + g],
+                if (!parse_double(tok[2 + sp + g],
                                   &c.counts[c.n_units * c.n_groups + g]))
                     bad = 1;
             if (!bad && c.totals_mode == 1 &&
-                !parse_double(tok[2 + c.n_groups], &c.total[c.n_units]))
+                !parse_double(tok[2 + sp + c.n_groups], &c.total[c.n_units]))
                 bad = 1;
+            if (bad == 2) {
+                open = 0;
+                broken = 1;
+                continue;
+            }
             if (bad) {
                 failf(&c, line, "unit: a count is not a number");
                 open = 0;
@@ -480,6 +615,35 @@ static int run_file(const char *path)
                 continue;
             }
             c.n_units++;
+        } else if (strcmp(d, "cellsize") == 0 && nt == 2) {
+            long v;
+            if (c.cell_m || c.n_units) {
+                failf(&c, line, "cellsize: given twice or after units");
+                open = 0;
+                broken = 1;
+                continue;
+            }
+            if (!parse_long(tok[1], &v) || v <= 0 || v > INT32_MAX) {
+                failf(&c, line,
+                      "cellsize: '%s' is not a whole number of metres > 0",
+                      tok[1]);
+                open = 0;
+                broken = 1;
+                continue;
+            }
+            c.cell_m = (int32_t)v;
+        } else if (strcmp(d, "areas") == 0 && nt >= 2) {
+            c.area_list = realloc(
+                c.area_list, (c.n_area_list + nt - 1) * sizeof *c.area_list);
+            if (!c.area_list) abort();
+            for (size_t k = 1; k < nt; k++) {
+                if (!parse_double(tok[k], &c.area_list[c.n_area_list++])) {
+                    failf(&c, line, "areas: '%s' is not a number", tok[k]);
+                    open = 0;
+                    broken = 1;
+                    break;
+                }
+            }
         } else if (strcmp(d, "cluster") == 0 && nt >= 2) {
             for (size_t k = 1; k < nt; k++) {
                 size_t id = c.n_cluster_names;

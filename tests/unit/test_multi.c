@@ -114,7 +114,7 @@ static ig_status compute(const char *name, const tab *t, double *v,
     const ig_measure_info *m = ig_measure_find(name);
     assert_non_null(m);
     assert_int_equal(m->family, IG_FAM_MULTI);
-    ig_units u = {t->n, t->ng, t->col, NULL};
+    ig_units u = {.n_units = t->n, .n_groups = t->ng, .counts = t->col, .total = NULL};
     return ig_measure_compute(NULL, m, &u, 0, NULL, v, err);
 }
 
@@ -133,7 +133,7 @@ static ig_status decompose(const char *name, const tab *t,
 {
     const ig_measure_info *m = ig_measure_find(name);
     assert_non_null(m);
-    ig_units u = {t->n, t->ng, t->col, NULL};
+    ig_units u = {.n_units = t->n, .n_groups = t->ng, .counts = t->col, .total = NULL};
     return ig_measure_decompose(NULL, m, &u, cl, ncl, d, err);
 }
 
@@ -515,7 +515,7 @@ static void test_multi_two_groups_equal_two_group_indices(void **state)
         check_close("multi G vs two-group G", value("multi_gini", &t), G,
                     1e-12);
         /* and through the single-group measures of the registry */
-        ig_units u = {n, 2, t.col, NULL};
+        ig_units u = {.n_units = n, .n_groups = 2, .counts = t.col, .total = NULL};
         double v = NAN;
         ig_error err = {0};
         ig_status st = ig_measure_compute(NULL, ig_measure_find("dissimilarity"),
@@ -809,7 +809,7 @@ static void test_multi_allocation_failures(void **state)
     tab t = tab_random(80, 3);
     uint32_t cl[80];
     for (uint32_t i = 0; i < 80; i++) cl[i] = i % 7;
-    ig_units u = {t.n, t.ng, t.col, NULL};
+    ig_units u = {.n_units = t.n, .n_groups = t.ng, .counts = t.col, .total = NULL};
     double want_g = value("multi_gini", &t);
     for (int which = 0; which < 2; which++) {
         int ok = 0;

@@ -115,7 +115,7 @@ static double measure(const char *name, const table *t, size_t group)
 {
     const ig_measure_info *m = ig_measure_find(name);
     assert_non_null(m);
-    ig_units u = {t->n, t->ng, t->col, NULL};
+    ig_units u = {.n_units = t->n, .n_groups = t->ng, .counts = t->col, .total = NULL};
     double v = NAN;
     ig_error err = {0};
     ig_status st = ig_measure_compute(NULL, m, &u, group, NULL, &v, &err);
@@ -126,7 +126,7 @@ static double measure(const char *name, const table *t, size_t group)
 static ig_decomposition decompose(const char *name, const table *t,
                                   const uint32_t *cl, size_t ncl)
 {
-    ig_units u = {t->n, t->ng, t->col, NULL};
+    ig_units u = {.n_units = t->n, .n_groups = t->ng, .counts = t->col, .total = NULL};
     ig_decomposition d = {NAN, NAN, NAN};
     ig_error err = {0};
     ig_status st = ig_measure_decompose(NULL, ig_measure_find(name), &u, cl,

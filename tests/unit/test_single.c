@@ -45,7 +45,7 @@ static ig_status run2(const char *name, size_t n, const double *a,
     const ig_measure_info *m = ig_measure_find(name);
     if (!m) fail_msg("measure %s not registered", name);
     const double *cols[2] = {a, b};
-    ig_units u = {n, 2, cols, total};
+    ig_units u = {.n_units = n, .n_groups = 2, .counts = cols, .total = total};
     ig_error e = {0};
     ig_status st = ig_measure_compute(NULL, m, &u, 0, p, v, err ? err : &e);
     return st;
@@ -734,7 +734,7 @@ static void test_single_alloc_failure(void **state)
     ig__rng_init(&r, 12, 0);
     random_place(&r, n, a, b);
     const double *cols[2] = {a, b};
-    ig_units u = {n, 2, cols, NULL};
+    ig_units u = {.n_units = n, .n_groups = 2, .counts = cols, .total = NULL};
     ig_measure_params p;
     ig_measure_params_init(&p);
     p.reps = 3;

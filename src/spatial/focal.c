@@ -1,0 +1,822 @@
+/* Focal sums on a lattice without densifying it: the driver.
+ *
+ * Points and targets are viewed in (row, column) order as rows of cells
+ * (grids already come in that order; anything else is radix-sorted once).
+ * Targets are cut into bands of T lattice rows, one task each, and each
+ * band is swept left to right in chunks of at most T x T targets: a chunk
+ * starts at the leftmost target not yet done, so empty stretches (sea,
+ * mountains) cost nothing. A chunk gets dense planes, one per value array,
+ * covering its targets plus a halo of R cells, filled from the points
+ * through one cursor per point row; then row runs, rectangles, direct or FFT
+ * convolution (focal_sum.c, focal_fft.c) write its targets' slots. Each
+ * task writes only its own targets, and a chunk's result depends only on
+ * the data, so every thread count gives the same bits. T grows with R
+ * (64 .. 512) so the halo stays a small share of a plane. */
+#include <stdint.h>
+#include <string.h>
+
+#include "core/ksum.h"
+#include "spatial/focal.h"
+
+/* ---- sorting and row views ----------------------------------------------- */
+
+/* Cells in (row, column) order, grouped by row. */
+typedef struct rows_view {
+    size_t n, n_rows;
+    int32_t *row;       /* owned: the distinct rows, ascending */
+    size_t *start;      /* owned: n_rows + 1 offsets into col */
+    const int32_t *col; /* columns in order: the input's or col_own */
+    int32_t *col_own;
+    size_t *perm; /* owned, or NULL for the identity: input index of each */
+} rows_view;
+
+/* Distinct rows of n cells in (row, column) order, or 0 when they are not
+ * in that order: one pass. */
+static size_t ordered_rows(const int32_t *row, const int32_t *col, size_t n)
+{
+    size_t rows = 1;
+    for (size_t i = 1; i < n; i++) {
+        if (row[i] == row[i - 1]) {
+            if (col[i] < col[i - 1]) return 0;
+        } else {
+            if (row[i] < row[i - 1]) return 0;
+            rows++;
+        }
+    }
+    return rows;
+}
+
+/* Stable LSD radix sort of idx by key, 16-bit digits, bits significant
+ * bits. key/idx are swapped with the scratch k2/i2 as it goes; the result
+ * is left in *idx_io. */
+static void radix_sort(uint64_t *key, uint64_t *k2, size_t *idx, size_t *i2,
+                       size_t n, unsigned bits, size_t *cnt, size_t **idx_io)
+{
+    for (unsigned shift = 0; shift < bits; shift += 16) {
+        memset(cnt, 0, 65536 * sizeof *cnt);
+        for (size_t i = 0; i < n; i++) cnt[(key[i] >> shift) & 0xffffu]++;
+        size_t s = 0;
+        for (size_t d = 0; d < 65536; d++) {
+            size_t c = cnt[d];
+            cnt[d] = s;
+            s += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t at = cnt[(key[i] >> shift) & 0xffffu]++;
+            k2[at] = key[i];
+            i2[at] = idx[i];
+        }
+        uint64_t *tk = key;
+        key = k2;
+        k2 = tk;
+        size_t *ti = idx;
+        idx = i2;
+        i2 = ti;
+    }
+    *idx_io = idx;
+}
+
+/* perm: the input indices of the cells in (row, column) order. */
+static ig_status sort_cells(ig_ctx *ctx, const int32_t *row,
+                            const int32_t *col, size_t n, size_t **perm)
+{
+    int64_t r0 = row[0], c0 = col[0], c1 = col[0];
+    for (size_t i = 1; i < n; i++) {
+        r0 = row[i] < r0 ? row[i] : r0;
+        c0 = col[i] < c0 ? col[i] : c0;
+        c1 = col[i] > c1 ? col[i] : c1;
+    }
+    uint64_t nc = (uint64_t)(c1 - c0) + 1, top = 0;
+    uint64_t *key = ig__alloc(ctx, 2 * n * sizeof *key);
+    size_t *idx = ig__alloc(ctx, 2 * n * sizeof *idx);
+    size_t *cnt = ig__alloc(ctx, 65536 * sizeof *cnt);
+    size_t *out = ig__alloc(ctx, n * sizeof *out);
+    ig_status st = IG_ERR_NOMEM;
+    if (key && idx && cnt && out) {
+        for (size_t i = 0; i < n; i++) {
+            key[i] = (uint64_t)(row[i] - r0) * nc + (uint64_t)(col[i] - c0);
+            idx[i] = i;
+            top = key[i] > top ? key[i] : top;
+        }
+        unsigned bits = 0;
+        while (bits < 64 && (top >> bits) != 0) bits++;
+        size_t *res = idx;
+        radix_sort(key, key + n, idx, idx + n, n, bits, cnt, &res);
+        memcpy(out, res, n * sizeof *out);
+        *perm = out;
+        out = NULL;
+        st = IG_OK;
+    }
+    ig__free(ctx, key, 2 * n * sizeof *key);
+    ig__free(ctx, idx, 2 * n * sizeof *idx);
+    ig__free(ctx, cnt, 65536 * sizeof *cnt);
+    ig__free(ctx, out, n * sizeof *out);
+    return st;
+}
+
+static void view_free(ig_ctx *ctx, rows_view *v)
+{
+    ig__free(ctx, v->row, v->n_rows * sizeof *v->row);
+    ig__free(ctx, v->start, (v->n_rows + 1) * sizeof *v->start);
+    ig__free(ctx, v->col_own, v->n * sizeof *v->col_own);
+    ig__free(ctx, v->perm, v->n * sizeof *v->perm);
+    memset(v, 0, sizeof *v);
+}
+
+/* The row view of n > 0 cells. */
+static ig_status view_make(ig_ctx *ctx, const int32_t *row,
+                           const int32_t *col, size_t n, rows_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->n = n;
+    v->col = col;
+    size_t rows = ordered_rows(row, col, n);
+    const size_t *p = NULL;
+    if (rows == 0) {
+        if (sort_cells(ctx, row, col, n, &v->perm) != IG_OK)
+            return IG_ERR_NOMEM;
+        v->col_own = ig__alloc(ctx, n * sizeof *v->col_own);
+        if (!v->col_own) goto nomem;
+        for (size_t i = 0; i < n; i++) v->col_own[i] = col[v->perm[i]];
+        v->col = v->col_own;
+        p = v->perm;
+        rows = 1;
+        for (size_t i = 1; i < n; i++) rows += row[p[i]] != row[p[i - 1]];
+    }
+    v->row = ig__alloc(ctx, rows * sizeof *v->row);
+    v->start = ig__alloc(ctx, (rows + 1) * sizeof *v->start);
+    if (!v->row || !v->start) {
+        ig__free(ctx, v->row, rows * sizeof *v->row);
+        ig__free(ctx, v->start, (rows + 1) * sizeof *v->start);
+        v->row = NULL;
+        v->start = NULL;
+        goto nomem;
+    }
+    v->n_rows = rows;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int32_t r = p ? row[p[i]] : row[i];
+        if (i == 0 || r != v->row[k - 1]) {
+            v->row[k] = r;
+            v->start[k++] = i;
+        }
+    }
+    v->start[rows] = n;
+    return IG_OK;
+nomem:
+    view_free(ctx, v);
+    return IG_ERR_NOMEM;
+}
+
+/* First row index k of v with v->row[k] >= y. */
+static size_t lower_row(const rows_view *v, int64_t y)
+{
+    size_t lo = 0, hi = v->n_rows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->row[mid] < y)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* ---- the job ------------------------------------------------------------- */
+
+typedef enum chunk_method { M_RUNS, M_RECT, M_DIRECT, M_FFT } chunk_method;
+
+typedef struct focal_job {
+    ig_ctx *ctx;
+    const ig__fkern *k;
+    const ig__ffft *fft; /* NULL: no FFT */
+    double fft_cost;     /* per plane, in direct multiply-adds */
+    ig__focal_method method;
+    const rows_view *pts, *tgt;
+    size_t G, A, L;           /* groups; value arrays (groups + total);
+                                 lanes (A rounded up to a multiple of 4) */
+    const double *const *val; /* A arrays in point order: the groups, then
+                                 the population (given, or the compensated
+                                 sum of the groups) */
+    int32_t T;
+    size_t nt;
+    double *out;
+    size_t n_bands;
+    size_t *band; /* n_bands + 1 target row indices */
+    size_t plane_cap, work_cap; /* doubles, multiples of 8 */
+} focal_job;
+
+/* A band task's scratch. */
+typedef struct band_ws {
+    void *block;
+    size_t block_bytes;
+    double *planes; /* L planes of plane_cap (interleaved: one plane of
+                       L lanes), 64-byte aligned */
+    double *work;   /* FFT scratch, aligned */
+    double *acc;    /* one row of planes, L lanes */
+    double *run;    /* L lanes */
+    ptrdiff_t *off; /* plane offsets of runs or weights */
+    size_t n_off;
+    size_t *tcur, *pcur;
+    size_t n_tcur, n_pcur;
+    int32_t *tr, *tc;
+    size_t *tj;
+    size_t cap;
+} band_ws;
+
+/* Bytes of the chunk target arrays for cap targets. */
+static size_t tref_bytes(size_t cap)
+{
+    return cap * (sizeof(size_t) + 2 * sizeof(int32_t));
+}
+
+static void ws_free(ig_ctx *ctx, band_ws *w)
+{
+    ig__free(ctx, w->block, w->block_bytes);
+    ig__free(ctx, w->tcur, w->n_tcur * sizeof *w->tcur);
+    ig__free(ctx, w->pcur, w->n_pcur * sizeof *w->pcur);
+    ig__free(ctx, w->off, w->n_off * sizeof *w->off);
+    if (w->cap) ig__free(ctx, w->tj, tref_bytes(w->cap));
+}
+
+static ig_status ws_make(const focal_job *J, size_t n_trows, size_t n_prows,
+                         band_ws *w)
+{
+    memset(w, 0, sizeof *w);
+    size_t acc = ((size_t)J->T + 2 * (size_t)J->k->R + 8) * J->L;
+    size_t doubles = J->L * J->plane_cap + J->work_cap + acc + J->L;
+    w->block_bytes = doubles * sizeof(double) + 64;
+    w->block = ig__alloc(J->ctx, w->block_bytes);
+    w->n_tcur = n_trows;
+    w->n_pcur = n_prows;
+    w->tcur = ig__alloc(J->ctx, (n_trows ? n_trows : 1) * sizeof *w->tcur);
+    w->pcur = ig__alloc(J->ctx, (n_prows ? n_prows : 1) * sizeof *w->pcur);
+    size_t runs = 4 * (size_t)J->k->R + 2;
+    w->n_off = J->k->nnz > runs ? J->k->nnz : runs;
+    w->off = ig__alloc(J->ctx, w->n_off * sizeof *w->off);
+    if (!w->block || !w->tcur || !w->pcur || !w->off) {
+        ws_free(J->ctx, w);
+        return IG_ERR_NOMEM;
+    }
+    uintptr_t a = ((uintptr_t)w->block + 63u) & ~(uintptr_t)63u;
+    w->planes = (double *)a;
+    w->work = w->planes + J->L * J->plane_cap;
+    w->acc = w->work + J->work_cap;
+    w->run = w->acc + acc;
+    return IG_OK;
+}
+
+/* Room for need chunk targets: tj, tr and tc in one block. */
+static ig_status ws_reserve(ig_ctx *ctx, band_ws *w, size_t need)
+{
+    if (need <= w->cap) return IG_OK;
+    size_t cap = w->cap ? w->cap : 256;
+    while (cap < need) cap *= 2;
+    void *b = ig__alloc(ctx, tref_bytes(cap));
+    if (!b) return IG_ERR_NOMEM;
+    size_t *tj = b;
+    int32_t *tr = (int32_t *)(tj + cap), *tc = tr + cap;
+    if (w->cap) {
+        memcpy(tj, w->tj, w->cap * sizeof *tj);
+        memcpy(tr, w->tr, w->cap * sizeof *tr);
+        memcpy(tc, w->tc, w->cap * sizeof *tc);
+        ig__free(ctx, w->tj, tref_bytes(w->cap));
+    }
+    w->tj = tj;
+    w->tr = tr;
+    w->tc = tc;
+    w->cap = cap;
+    return IG_OK;
+}
+
+/* ---- one chunk ----------------------------------------------------------- */
+
+/* A chunk's planes: how they are summed, and which lattice cells to fill. */
+typedef struct chunk_geo {
+    chunk_method how;
+    int64_t fy0, fy1, fx0, fx1; /* cells to fill, inclusive */
+} chunk_geo;
+
+static chunk_method choose(const focal_job *J, size_t m)
+{
+    const ig__fkern *k = J->k;
+    if (k->runs && J->method == IG__FOCAL_AUTO) return k->rect ? M_RECT : M_RUNS;
+    if (!J->fft || J->method == IG__FOCAL_DIRECT) return M_DIRECT;
+    if (J->method == IG__FOCAL_FFT) return M_FFT;
+    return (double)m * (double)k->nnz > J->fft_cost ? M_FFT : M_DIRECT;
+}
+
+/* Plane geometry of chunk c (targets set) starting at band row by0 and
+ * column cx0: the targets' bounding box and a halo of R (runs and
+ * rectangles also a zero column in front, rectangles a zero row on top),
+ * or for the FFT the whole chunk square in the fixed plane size. */
+static void chunk_layout(const focal_job *J, int64_t by0, int64_t cx0,
+                         ig__fchunk *c, chunk_geo *g)
+{
+    int64_t R = J->k->R, ty0 = c->tr[0], ty1 = c->tr[c->m - 1];
+    int64_t tx0 = c->tc[0], tx1 = c->tc[0];
+    for (size_t i = 1; i < c->m; i++) {
+        tx0 = c->tc[i] < tx0 ? c->tc[i] : tx0;
+        tx1 = c->tc[i] > tx1 ? c->tc[i] : tx1;
+    }
+    c->L = J->L;
+    c->A = J->A;
+    c->cap = J->plane_cap;
+    c->nt = J->nt;
+    c->out = J->out;
+    g->how = choose(J, c->m);
+    g->fy0 = ty0 - R;
+    g->fy1 = ty1 + R;
+    g->fx0 = tx0 - R;
+    g->fx1 = tx1 + R;
+    c->oy = ty0 - R;
+    c->ox = tx0 - R;
+    c->ph = (size_t)(ty1 - ty0 + 1 + 2 * R);
+    c->pw = (size_t)(tx1 - tx0 + 1 + 2 * R);
+    if (g->how == M_RUNS || g->how == M_RECT) {
+        c->ox -= 1;
+        c->pw += 1;
+    }
+    if (g->how == M_RECT) {
+        c->oy -= 1;
+        c->ph += 1;
+    }
+    if (g->how == M_FFT) {
+        size_t work;
+        ig__focal_fft_dims(J->fft, &c->ph, &c->pw, &work);
+        c->oy = by0 - R;
+        c->ox = cx0 - R;
+        g->fy0 = by0 - R;
+        g->fy1 = by0 + J->T - 1 + R;
+        g->fx0 = cx0 - R;
+        g->fx1 = cx0 + J->T - 1 + R;
+    }
+}
+
+/* Four lanes as one object: storing it is two vector moves from
+ * registers (a loop of unknown length would become a call to memcpy, and
+ * lanes kept in memory stall on store forwarding). */
+typedef struct lane4 {
+    double v[4];
+} lane4;
+
+/* Value of point i in lane a: a group, the population, or 0 (spare). */
+static inline double point_lane(const focal_job *J, size_t i, size_t a)
+{
+    return a < J->A ? J->val[a][i] : 0.0;
+}
+
+/* Add the points of the fill window to the planes (element of cell e and
+ * array a at e * ls + a * ps); returns how many. Point rows p0 .. p0 + np
+ * of the view, with cursors pcur: columns left of a window are never
+ * needed again, since windows only move right. */
+static size_t fill(const focal_job *J, band_ws *w, size_t p0, size_t np,
+                   const ig__fchunk *c, const chunk_geo *g, size_t ls,
+                   size_t ps)
+{
+    const rows_view *P = J->pts;
+    size_t A = J->A, added = 0;
+    for (size_t q = 0; q < np; q++) {
+        int64_t y = P->row[p0 + q];
+        if (y < g->fy0) continue;
+        if (y > g->fy1) break;
+        size_t i = w->pcur[q], end = P->start[p0 + q + 1];
+        while (i < end && P->col[i] < g->fx0) i++;
+        w->pcur[q] = i;
+        size_t base = (size_t)(y - c->oy) * c->pw;
+        for (; i < end && P->col[i] <= g->fx1; i++, added++) {
+            double *d = w->planes + (base + (size_t)(P->col[i] - c->ox)) * ls;
+            for (size_t a = 0; a < A; a++) d[a * ps] += point_lane(J, i, a);
+        }
+    }
+    return added;
+}
+
+/* Store four running sums at cell x of a plane row (lanes b ..). */
+#define STORE4(x)                                                    \
+    do {                                                             \
+        lane4 v4_ = {{r0, r1, r2, r3}};                              \
+        *(lane4 *)(void *)(prow + (x) * L + b) = v4_;               \
+    } while (0)
+
+/* Prefix sums along plane row prow of lanes b .. b + 3 from the points
+ * [i, end) of its lattice row (all inside the fill window): every cell is
+ * written once, with the running sums of the points at or left of it. The
+ * sums live in four scalars so that they stay in registers. */
+static void prefix_row(const focal_job *J, double *prow, size_t pw,
+                       int64_t ox, size_t i, size_t end, size_t b)
+{
+    const int32_t *col = J->pts->col;
+    size_t L = J->L, x = 0;
+    const double *zero4[4] = {NULL, NULL, NULL, NULL};
+    const double *v0, *v1, *v2, *v3;
+    const double *const *v = b + 4 <= J->A ? J->val + b : zero4;
+    v0 = v[0];
+    v1 = v[1];
+    v2 = v[2];
+    v3 = v[3];
+    double r0 = 0.0, r1 = 0.0, r2 = 0.0, r3 = 0.0;
+    while (i < end) {
+        int32_t cc = col[i];
+        size_t cx = (size_t)(cc - ox);
+        for (; x < cx; x++) STORE4(x);
+        for (; i < end && col[i] == cc; i++) {
+            if (v0) {
+                r0 += v0[i];
+                r1 += v1[i];
+                r2 += v2[i];
+                r3 += v3[i];
+            } else { /* the last, partial block of lanes */
+                r0 += b < J->A ? J->val[b][i] : 0.0;
+                r1 += b + 1 < J->A ? J->val[b + 1][i] : 0.0;
+                r2 += b + 2 < J->A ? J->val[b + 2][i] : 0.0;
+                r3 += b + 3 < J->A ? J->val[b + 3][i] : 0.0;
+            }
+        }
+        STORE4(cx);
+        x = cx + 1;
+    }
+    for (; x < pw; x++) STORE4(x);
+}
+
+#undef STORE4
+
+/* Fill the interleaved plane with the prefix sums along each row of the
+ * points in the fill window, in one pass that writes every plane cell once
+ * (no zeroing, no separate prefix pass); returns the points added. Cursors
+ * as in fill(). */
+static size_t fill_runs(const focal_job *J, band_ws *w, size_t p0, size_t np,
+                        const ig__fchunk *c, const chunk_geo *g)
+{
+    const rows_view *P = J->pts;
+    size_t L = J->L, rs = c->pw * L, added = 0, q = 0;
+    for (size_t py = 0; py < c->ph; py++) {
+        int64_t y = c->oy + (int64_t)py;
+        double *prow = w->planes + py * rs;
+        while (q < np && P->row[p0 + q] < y) q++;
+        if (y < g->fy0 || y > g->fy1 || q == np || P->row[p0 + q] != y) {
+            memset(prow, 0, rs * sizeof *prow);
+            continue;
+        }
+        size_t i = w->pcur[q], end = P->start[p0 + q + 1], e;
+        while (i < end && P->col[i] < g->fx0) i++;
+        w->pcur[q] = i;
+        for (e = i; e < end && P->col[e] <= g->fx1;) e++;
+        added += e - i;
+        for (size_t b = 0; b < L; b += 4)
+            prefix_row(J, prow, c->pw, c->ox, i, e, b);
+    }
+    return added;
+}
+
+static void chunk_zero(const focal_job *J, const ig__fchunk *c)
+{
+    for (size_t a = 0; a < J->A; a++)
+        for (size_t i = 0; i < c->m; i++) J->out[a * J->nt + c->tj[i]] = 0.0;
+}
+
+static void chunk_run(const focal_job *J, band_ws *w, size_t p0, size_t np,
+                      int64_t by0, int64_t cx0, ig__fchunk *c)
+{
+    chunk_geo g;
+    chunk_layout(J, by0, cx0, c, &g);
+    size_t cells = c->ph * c->pw, added;
+    if (g.how == M_FFT) {
+        for (size_t a = 0; a < J->A; a++)
+            memset(w->planes + a * J->plane_cap, 0, cells * sizeof(double));
+        added = fill(J, w, p0, np, c, &g, 1, J->plane_cap);
+    } else if (g.how == M_DIRECT) {
+        memset(w->planes, 0, cells * J->L * sizeof(double));
+        added = fill(J, w, p0, np, c, &g, J->L, 1);
+    } else {
+        added = fill_runs(J, w, p0, np, c, &g);
+    }
+    if (added == 0) { /* nothing within reach */
+        chunk_zero(J, c);
+        return;
+    }
+    switch (g.how) {
+    case M_RUNS: {
+        ig__focal_runs_offsets(J->k, c, w->off);
+        size_t n_off = 0;
+        for (int32_t r = 0; r <= 2 * J->k->R; r++)
+            n_off += J->k->lo[r] <= J->k->hi[r] ? 2 : 0;
+        ig__focal_runs_eval(c, w->planes, w->off, n_off);
+        break;
+    }
+    case M_RECT:
+        ig__focal_rect_prep(J->k, c, w->planes, w->acc);
+        ig__focal_rect_eval(J->k, c, w->planes);
+        break;
+    case M_DIRECT:
+        ig__focal_direct_offsets(J->k, c, w->off);
+        ig__focal_direct_eval(J->k, c, w->planes, w->off);
+        break;
+    case M_FFT:
+        ig__focal_fft_eval(J->fft, J->k, c, w->planes, w->work);
+        break;
+    }
+}
+
+/* ---- one band ------------------------------------------------------------ */
+
+/* Move the targets of the chunk starting at column cx0 (all columns below
+ * cx0 + T) into w, in (row, column) order; *m_out gets how many. */
+static ig_status gather(const focal_job *J, band_ws *w, size_t t0,
+                        size_t nrows, int64_t cx0, size_t *m_out)
+{
+    const rows_view *V = J->tgt;
+    size_t m = 0;
+    for (size_t q = 0; q < nrows; q++) {
+        size_t i = w->tcur[q], end = V->start[t0 + q + 1], e = i;
+        while (e < end && V->col[e] < cx0 + J->T) e++;
+        if (e == i) continue;
+        ig_status st = ws_reserve(J->ctx, w, m + (e - i));
+        if (st != IG_OK) return st;
+        for (; i < e; i++, m++) {
+            w->tr[m] = V->row[t0 + q];
+            w->tc[m] = V->col[i];
+            w->tj[m] = V->perm ? V->perm[i] : i;
+        }
+        w->tcur[q] = e;
+    }
+    *m_out = m;
+    return IG_OK;
+}
+
+/* Leftmost column of a target not yet done, or INT64_MAX. */
+static int64_t next_column(const focal_job *J, const band_ws *w, size_t t0,
+                           size_t nrows)
+{
+    int64_t x = INT64_MAX;
+    for (size_t q = 0; q < nrows; q++)
+        if (w->tcur[q] < J->tgt->start[t0 + q + 1] &&
+            J->tgt->col[w->tcur[q]] < x)
+            x = J->tgt->col[w->tcur[q]];
+    return x;
+}
+
+/* R = 0: each target takes w(0, 0) times the points of its own cell, found
+ * by walking the sorted target and point rows together. */
+static void band_cells(const focal_job *J, size_t b)
+{
+    const rows_view *V = J->tgt, *P = J->pts;
+    double w0 = J->k->w[0];
+    for (size_t q = J->band[b]; q < J->band[b + 1]; q++) {
+        size_t k = lower_row(P, V->row[q]);
+        int has = k < P->n_rows && P->row[k] == V->row[q];
+        size_t i = has ? P->start[k] : 0, end = has ? P->start[k + 1] : 0;
+        for (size_t t = V->start[q]; t < V->start[q + 1]; t++) {
+            size_t j = V->perm ? V->perm[t] : t;
+            while (i < end && P->col[i] < V->col[t]) i++;
+            size_t e = i;
+            while (e < end && P->col[e] == V->col[t]) e++;
+            for (size_t a = 0; a < J->A; a++) {
+                double s = 0.0;
+                for (size_t p = i; p < e; p++) s += J->val[a][p];
+                J->out[a * J->nt + j] = w0 == 1.0 ? s : w0 * s;
+            }
+        }
+    }
+}
+
+static ig_status band_task(void *ud, size_t b)
+{
+    const focal_job *J = ud;
+    if (J->k->R == 0 && J->method != IG__FOCAL_FFT) {
+        band_cells(J, b);
+        return IG_OK;
+    }
+    const rows_view *V = J->tgt, *P = J->pts;
+    int64_t R = J->k->R, T = J->T;
+    size_t t0 = J->band[b], nt_rows = J->band[b + 1] - t0;
+    int64_t by0 = floor_div(V->row[t0], T) * T;
+    size_t p0 = lower_row(P, by0 - R), p1 = lower_row(P, by0 + T + R);
+    band_ws w;
+    ig_status st = ws_make(J, nt_rows, p1 - p0, &w);
+    if (st != IG_OK) return st;
+    for (size_t q = 0; q < nt_rows; q++) w.tcur[q] = V->start[t0 + q];
+    for (size_t q = 0; q < p1 - p0; q++) w.pcur[q] = P->start[p0 + q];
+    for (;;) {
+        int64_t cx0 = next_column(J, &w, t0, nt_rows);
+        if (cx0 == INT64_MAX) break;
+        size_t m = 0;
+        st = gather(J, &w, t0, nt_rows, cx0, &m);
+        if (st != IG_OK) break;
+        ig__fchunk c;
+        memset(&c, 0, sizeof c);
+        c.m = m;
+        c.tr = w.tr;
+        c.tc = w.tc;
+        c.tj = w.tj;
+        chunk_run(J, &w, p0, p1 - p0, by0, cx0, &c);
+    }
+    ws_free(J->ctx, &w);
+    return st;
+}
+
+/* ---- setup --------------------------------------------------------------- */
+
+static int32_t auto_tile(int32_t R)
+{
+    int32_t t = 64;
+    while (t < 512 && t < 8 * (int64_t)R) t *= 2;
+    return t;
+}
+
+/* Bands: runs of target rows with the same floor(row / T). */
+static ig_status make_bands(ig_ctx *ctx, focal_job *J)
+{
+    const rows_view *V = J->tgt;
+    size_t n = 0;
+    int64_t prev = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        n = 0;
+        for (size_t k = 0; k < V->n_rows; k++) {
+            int64_t id = floor_div(V->row[k], J->T);
+            if (k == 0 || id != prev) {
+                if (pass) J->band[n] = k;
+                n++;
+            }
+            prev = id;
+        }
+        if (pass == 0) {
+            J->band = ig__alloc(ctx, (n + 1) * sizeof *J->band);
+            if (!J->band) return IG_ERR_NOMEM;
+        }
+    }
+    J->band[n] = V->n_rows;
+    J->n_bands = n;
+    return IG_OK;
+}
+
+/* Values in point order, groups then the population: the inputs when the
+ * points came in order and the population is given, else gathered copies
+ * and the compensated sums of the groups (owned: *own of *own_n doubles).
+ * val has G + 1 slots. */
+static ig_status gather_values(ig_ctx *ctx, const ig_lattice *src,
+                               const rows_view *P, const double **val,
+                               double **own, size_t *own_n)
+{
+    size_t G = src->n_groups, n = src->n;
+    size_t copies = (P->perm ? G : 0) + (P->perm || !src->total ? 1 : 0);
+    *own = NULL;
+    *own_n = 0;
+    for (size_t g = 0; g < G; g++) val[g] = src->counts[g];
+    val[G] = src->total;
+    if (copies == 0) return IG_OK;
+    double *v = ig__alloc(ctx, copies * n * sizeof *v);
+    if (!v) return IG_ERR_NOMEM;
+    size_t next = 0;
+    if (P->perm) {
+        for (size_t g = 0; g < G; g++, next++) {
+            for (size_t i = 0; i < n; i++)
+                v[next * n + i] = src->counts[g][P->perm[i]];
+            val[g] = v + next * n;
+        }
+    }
+    double *t = v + next * n;
+    for (size_t i = 0; i < n; i++) {
+        size_t s = P->perm ? P->perm[i] : i;
+        if (src->total) {
+            t[i] = src->total[s];
+            continue;
+        }
+        ig_ksum k;
+        ig_ksum_init(&k);
+        for (size_t g = 0; g < G; g++) ig_ksum_add(&k, src->counts[g][s]);
+        t[i] = ig_ksum_value(&k);
+    }
+    val[G] = t;
+    *own = v;
+    *own_n = copies * n;
+    return IG_OK;
+}
+
+/* Plan the FFT when a chunk might use it. */
+static ig_status maybe_fft(ig_ctx *ctx, focal_job *J, ig__ffft **fft)
+{
+    *fft = NULL;
+    if (!ig__focal_have_fft() || J->method == IG__FOCAL_DIRECT) return IG_OK;
+    if (J->method == IG__FOCAL_AUTO && J->k->runs) return IG_OK;
+    ig_status st = ig__focal_fft_make(ctx, J->k, J->T, fft);
+    if (st != IG_OK) return st;
+    J->fft_cost = ig__focal_fft_cost(*fft);
+    double full = (double)J->T * (double)J->T * (double)J->k->nnz;
+    if (J->method == IG__FOCAL_AUTO && full <= J->fft_cost) {
+        ig__focal_fft_free(ctx, *fft); /* never cheaper: do without */
+        *fft = NULL;
+        return IG_OK;
+    }
+    size_t ph, pw, work;
+    ig__focal_fft_dims(*fft, &ph, &pw, &work);
+    if (ph * pw > J->plane_cap) J->plane_cap = (ph * pw + 7) & ~(size_t)7;
+    J->work_cap = (work + 7) & ~(size_t)7;
+    J->fft = *fft;
+    return IG_OK;
+}
+
+static ig_status run_bands(ig_ctx *ctx, const ig_lattice *src,
+                           size_t n_targets, const int32_t *trow,
+                           const int32_t *tcol, const ig__fkern *k,
+                           const ig__focal_opts *o, double *out)
+{
+    focal_job J;
+    memset(&J, 0, sizeof J);
+    rows_view pts, tgt;
+    double *own = NULL;
+    size_t own_n = 0;
+    ig__ffft *fft = NULL;
+    J.ctx = ctx;
+    J.k = k;
+    J.method = o->method;
+    J.G = src->n_groups;
+    J.A = J.G + 1;
+    J.L = (J.A + 3) & ~(size_t)3;
+    J.T = o->tile > 0 ? o->tile : auto_tile(k->R);
+    J.nt = n_targets;
+    J.out = out;
+    size_t edge = (size_t)J.T + 2 * (size_t)k->R + 1;
+    J.plane_cap = (edge * edge + 7) & ~(size_t)7;
+    const double **val = ig__alloc(ctx, J.A * sizeof *val);
+    if (!val) return IG_ERR_NOMEM;
+    J.val = val;
+    ig_status st = view_make(ctx, src->row, src->col, src->n, &pts);
+    if (st != IG_OK) {
+        ig__free(ctx, val, J.A * sizeof *val);
+        return st;
+    }
+    /* targets are often the points' own cells: one view for both */
+    int same = trow == src->row && tcol == src->col && n_targets == src->n;
+    if (same) {
+        tgt = pts;
+    } else {
+        st = view_make(ctx, trow, tcol, n_targets, &tgt);
+    }
+    if (st != IG_OK) {
+        view_free(ctx, &pts);
+        ig__free(ctx, val, J.A * sizeof *val);
+        return st;
+    }
+    J.pts = &pts;
+    J.tgt = &tgt;
+    st = gather_values(ctx, src, &pts, val, &own, &own_n);
+    if (st == IG_OK) st = make_bands(ctx, &J);
+    if (st == IG_OK) st = maybe_fft(ctx, &J, &fft);
+    if (st == IG_OK) st = ig__parallel_for(ctx, J.n_bands, band_task, &J);
+    ig__focal_fft_free(ctx, fft);
+    if (J.band) ig__free(ctx, J.band, (J.n_bands + 1) * sizeof *J.band);
+    ig__free(ctx, own, own_n * sizeof *own);
+    if (!same) view_free(ctx, &tgt);
+    view_free(ctx, &pts);
+    ig__free(ctx, val, J.A * sizeof *val);
+    return st;
+}
+
+ig_status ig__focal_run(ig_ctx *ctx, const ig_lattice *src, size_t n_targets,
+                        const int32_t *trow, const int32_t *tcol,
+                        const ig__ktable *kt, const ig__focal_opts *opts,
+                        double *out, ig_error *err)
+{
+    if (!src || !kt || !kt->w || (n_targets && (!trow || !tcol || !out)))
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "focal sums need a lattice, a kernel table, "
+                             "targets and an output array");
+    size_t A = src->n_groups + 1;
+    if (n_targets == 0) return IG_OK;
+    if (src->n == 0) {
+        memset(out, 0, A * n_targets * sizeof *out);
+        return IG_OK;
+    }
+    ig__focal_opts o = {0, IG__FOCAL_AUTO};
+    if (opts) o = *opts;
+    ig__fkern k;
+    ig_status st = ig__focal_kern_make(ctx, kt, &k);
+    if (st == IG_OK) {
+        st = run_bands(ctx, src, n_targets, trow, tcol, &k, &o, out);
+        ig__focal_kern_free(ctx, &k);
+    }
+    if (st == IG_ERR_NOMEM)
+        return ig__error_set(err, st, 0, 0,
+                             "out of memory for the focal sums of %zu targets "
+                             "(kernel of %d cells each way)",
+                             n_targets, (int)kt->R);
+    if (st != IG_OK)
+        return ig__error_set(err, st, 0, 0, "focal sums failed: %s",
+                             ig_strerror(st));
+    return IG_OK;
+}
+
+ig_status ig__focal_table(ig_ctx *ctx, const ig_lattice *src,
+                          size_t n_targets, const int32_t *trow,
+                          const int32_t *tcol, const ig__ktable *kt,
+                          double *out, ig_error *err)
+{
+    return ig__focal_run(ctx, src, n_targets, trow, tcol, kt, NULL, out, err);
+}
