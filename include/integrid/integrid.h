@@ -14,6 +14,7 @@
 #include "integrid/ig_grid.h"
 #include "integrid/ig_io.h"
 #include "integrid/ig_spatial.h"
+#include "integrid/ig_local.h"
 #include "integrid/ig_measure.h"
 #include "integrid/ig_boundaries.h"
 #include "integrid/ig_places.h"

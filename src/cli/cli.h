@@ -94,6 +94,7 @@ typedef struct cli_opts {
     int permutations;     /* local --permutations N (LISA); 0: 999 */
     double fdr;           /* local --fdr Q (hot spots); 0: 0.05 */
     const char *area;     /* --area COL: land area per cell (km2) */
+    const char *out_groups; /* local --output-groups G1,G2: groups to write */
 
     /* output options */
     cli_format format;

@@ -78,7 +78,7 @@ static void list_local(FILE *fp)
     }
     fputs(
         "\nvalues: multi = one per cell; group = one per cell and group;\n"
-        "multi|group = one per cell, or per cell and group with --group.\n",
+        "multi|group = one per cell, or per cell and group with --output-groups.\n",
         fp);
 }
 
@@ -113,22 +113,21 @@ static void unknown_measure(const char *name)
 
 /* ---- groups ------------------------------------------------------------- */
 
-/* The groups --group selects, as grid indices (NULL when none was given);
- * a NAME=EXPR item selects NAME. Reports and returns 0 for a name the grid
- * does not have. */
+/* The groups --output-groups selects, as grid indices (NULL when none
+ * was given). Reports and returns 0 for a name the grid does not have. */
 static int select_groups(cli_env *env, const cli_opts *o, const ig_grid *g,
                          size_t **out, size_t *n_out)
 {
     *out = NULL;
     *n_out = 0;
-    if (o->n_groups == 0) return 1;
-    size_t *sel = cli_xmalloc(o->n_groups * sizeof *sel);
+    if (!o->out_groups || !o->out_groups[0]) return 1;
+    size_t *sel = cli_xmalloc((ig_grid_ngroups(g) + 1) * sizeof *sel);
     size_t n = 0;
-    for (size_t i = 0; i < o->n_groups; i++) {
+    const char *p = o->out_groups;
+    for (;;) {
+        size_t len = strcspn(p, ",");
         char name[256];
-        const char *eq = strchr(o->groups[i], '=');
-        size_t len = eq ? (size_t)(eq - o->groups[i]) : strlen(o->groups[i]);
-        snprintf(name, sizeof name, "%.*s", (int)len, o->groups[i]);
+        snprintf(name, sizeof name, "%.*s", (int)len, p);
         size_t k = ig_grid_group_index(g, name);
         if (k == (size_t)-1) {
             char have[512] = "";
@@ -136,7 +135,8 @@ static int select_groups(cli_env *env, const cli_opts *o, const ig_grid *g,
             for (size_t q = 0; q < ig_grid_ngroups(g); q++)
                 cli_appendf(have, sizeof have, &hl, "%s%s", q ? ", " : "",
                             ig_grid_group_name(g, q));
-            cli_error(env, "no group '%s' in the input; its groups are: %s",
+            cli_error(env, "no group '%s' in the input (--output-groups); "
+                           "its groups are: %s",
                       name, have);
             free(sel);
             return 0;
@@ -144,6 +144,8 @@ static int select_groups(cli_env *env, const cli_opts *o, const ig_grid *g,
         int dup = 0;
         for (size_t q = 0; q < n; q++) dup |= sel[q] == k;
         if (!dup) sel[n++] = k;
+        if (!p[len]) break;
+        p += len + 1;
     }
     *out = sel;
     *n_out = n;

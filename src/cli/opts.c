@@ -78,7 +78,8 @@ typedef enum opt_id {
     OPT_MEASURE,
     OPT_PERMUTATIONS,
     OPT_FDR,
-    OPT_AREA
+    OPT_AREA,
+    OPT_OUTPUT_GROUPS
 } opt_id;
 
 typedef enum opt_section {
@@ -189,10 +190,12 @@ static const opt_def opt_table[] = {
      "spatial_dissimilarity_multi, spatial_mutual_information)"},
     {"measure", OPT_MEASURE, "NAME", C_LOCAL, SEC_MEASURE, STR(measure),
      "the local measure (see 'integrid local --list')"},
-    {"radius-m", OPT_RADIUS_M, "R", C_MEASURES | C_LOCAL, SEC_MEASURE,
-     CHECKED,
+    {"radius-m", OPT_RADIUS_M, "R", C_MEASURES, SEC_MEASURE, CHECKED,
      "neighbourhood radius in metres for measures that use a scale "
      "(default: 1000)"},
+    {"radius-m", OPT_RADIUS_M, "R", C_LOCAL, SEC_MEASURE, CHECKED,
+     "neighbourhood radius in metres (this or --k for measures that use a "
+     "neighbourhood)"},
     {"radii", OPT_RADII, "R1,R2,...", C_PROFILE, SEC_MEASURE, CHECKED,
      "neighbourhood radii in metres, e.g. 100,200,500,1000,2000,5000"},
     {"k", OPT_K, "K", C_MEASURES | C_LOCAL, SEC_MEASURE, CHECKED,
@@ -222,6 +225,10 @@ static const opt_def opt_table[] = {
      "land area per cell in km2 for concentration, delta, centralization "
      "and proximity (default: LAND_SURFACE when present, else whole "
      "cells)"},
+    {"output-groups", OPT_OUTPUT_GROUPS, "G1,G2,...", C_LOCAL, SEC_MEASURE,
+     STR(out_groups),
+     "write only these groups of a per-group measure (every group still "
+     "makes up the neighbourhoods; default: all)"},
     {"permutations", OPT_PERMUTATIONS, "N", C_LOCAL, SEC_MEASURE, CHECKED,
      "permutations for the LISA pseudo p-values (default: 999)"},
     {"fdr", OPT_FDR, "Q", C_LOCAL, SEC_MEASURE, CHECKED,

@@ -199,12 +199,13 @@ typedef struct focal_job {
     double fft_cost;     /* per plane, in direct multiply-adds */
     ig__focal_method method;
     const rows_view *pts, *tgt;
-    size_t G, A, L;           /* groups; value arrays (groups + total);
-                                 lanes (A rounded up to a multiple of 4) */
+    size_t A, L;              /* value arrays (groups + population); lanes
+                                 (A rounded up to a multiple of 4) */
     const double *const *val; /* A arrays in point order: the groups, then
                                  the population (given, or the compensated
                                  sum of the groups) */
-    int32_t T;
+    int32_t T;  /* band height, and chunk width for the FFT */
+    int32_t CW; /* chunk width otherwise */
     size_t nt;
     double *out;
     size_t n_bands;
@@ -212,86 +213,68 @@ typedef struct focal_job {
     size_t plane_cap, work_cap; /* doubles, multiples of 8 */
 } focal_job;
 
-/* A band task's scratch. */
+/* A band task's scratch: one 64-byte aligned block for the planes, the FFT
+ * work, a plane row, the band's point values and its results (both
+ * interleaved, L lanes a cell), and the cursors and chunk target lists. */
 typedef struct band_ws {
     void *block;
     size_t block_bytes;
-    double *planes; /* L planes of plane_cap (interleaved: one plane of
-                       L lanes), 64-byte aligned */
-    double *work;   /* FFT scratch, aligned */
-    double *acc;    /* one row of planes, L lanes */
-    double *run;    /* L lanes */
-    ptrdiff_t *off; /* plane offsets of runs or weights */
-    size_t n_off;
-    size_t *tcur, *pcur;
-    size_t n_tcur, n_pcur;
+    double *planes; /* L * plane_cap */
+    double *work;   /* FFT scratch */
+    double *acc;    /* one plane row */
+    double *pv;     /* values of the band's points, from point i0 */
+    double *res;    /* results of the band's targets, from target t0 */
+    size_t i0, t0;
+    void *lists;    /* tr, tc, tl for every target of the band; off */
+    size_t lists_bytes;
     int32_t *tr, *tc;
-    size_t *tj;
-    size_t cap;
+    size_t *tl, *tcur, *pcur;
+    ptrdiff_t *off; /* plane offsets of runs or weights */
 } band_ws;
-
-/* Bytes of the chunk target arrays for cap targets. */
-static size_t tref_bytes(size_t cap)
-{
-    return cap * (sizeof(size_t) + 2 * sizeof(int32_t));
-}
 
 static void ws_free(ig_ctx *ctx, band_ws *w)
 {
     ig__free(ctx, w->block, w->block_bytes);
-    ig__free(ctx, w->tcur, w->n_tcur * sizeof *w->tcur);
-    ig__free(ctx, w->pcur, w->n_pcur * sizeof *w->pcur);
-    ig__free(ctx, w->off, w->n_off * sizeof *w->off);
-    if (w->cap) ig__free(ctx, w->tj, tref_bytes(w->cap));
+    ig__free(ctx, w->lists, w->lists_bytes);
+}
+
+static size_t round8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
 }
 
 static ig_status ws_make(const focal_job *J, size_t n_trows, size_t n_prows,
-                         band_ws *w)
+                         size_t n_pts, size_t n_tgts, band_ws *w)
 {
     memset(w, 0, sizeof *w);
-    size_t acc = ((size_t)J->T + 2 * (size_t)J->k->R + 8) * J->L;
-    size_t doubles = J->L * J->plane_cap + J->work_cap + acc + J->L;
+    size_t L = J->L, R = (size_t)J->k->R;
+    size_t acc = round8(((size_t)J->CW + 2 * R + 8) * L);
+    size_t pv = round8(n_pts * L), res = round8(n_tgts * L);
+    size_t doubles = L * J->plane_cap + J->work_cap + acc + pv + res;
+    size_t n_off = J->k->nnz > 4 * R + 2 ? J->k->nnz : 4 * R + 2;
     w->block_bytes = doubles * sizeof(double) + 64;
+    w->lists_bytes = n_tgts * (2 * sizeof(int32_t) + sizeof(size_t)) +
+                     (n_trows + n_prows) * sizeof(size_t) +
+                     n_off * sizeof(ptrdiff_t) + 64;
     w->block = ig__alloc(J->ctx, w->block_bytes);
-    w->n_tcur = n_trows;
-    w->n_pcur = n_prows;
-    w->tcur = ig__alloc(J->ctx, (n_trows ? n_trows : 1) * sizeof *w->tcur);
-    w->pcur = ig__alloc(J->ctx, (n_prows ? n_prows : 1) * sizeof *w->pcur);
-    size_t runs = 4 * (size_t)J->k->R + 2;
-    w->n_off = J->k->nnz > runs ? J->k->nnz : runs;
-    w->off = ig__alloc(J->ctx, w->n_off * sizeof *w->off);
-    if (!w->block || !w->tcur || !w->pcur || !w->off) {
+    w->lists = ig__alloc(J->ctx, w->lists_bytes);
+    if (!w->block || !w->lists) {
         ws_free(J->ctx, w);
         return IG_ERR_NOMEM;
     }
-    uintptr_t a = ((uintptr_t)w->block + 63u) & ~(uintptr_t)63u;
-    w->planes = (double *)a;
-    w->work = w->planes + J->L * J->plane_cap;
+    w->planes = (double *)(((uintptr_t)w->block + 63u) & ~(uintptr_t)63u);
+    w->work = w->planes + L * J->plane_cap;
     w->acc = w->work + J->work_cap;
-    w->run = w->acc + acc;
-    return IG_OK;
-}
-
-/* Room for need chunk targets: tj, tr and tc in one block. */
-static ig_status ws_reserve(ig_ctx *ctx, band_ws *w, size_t need)
-{
-    if (need <= w->cap) return IG_OK;
-    size_t cap = w->cap ? w->cap : 256;
-    while (cap < need) cap *= 2;
-    void *b = ig__alloc(ctx, tref_bytes(cap));
-    if (!b) return IG_ERR_NOMEM;
-    size_t *tj = b;
-    int32_t *tr = (int32_t *)(tj + cap), *tc = tr + cap;
-    if (w->cap) {
-        memcpy(tj, w->tj, w->cap * sizeof *tj);
-        memcpy(tr, w->tr, w->cap * sizeof *tr);
-        memcpy(tc, w->tc, w->cap * sizeof *tc);
-        ig__free(ctx, w->tj, tref_bytes(w->cap));
-    }
-    w->tj = tj;
-    w->tr = tr;
-    w->tc = tc;
-    w->cap = cap;
+    w->pv = w->acc + acc;
+    w->res = w->pv + pv;
+    memset(w->acc, 0, acc * sizeof *w->acc); /* prefix_row() keeps it so */
+    /* size_t and ptrdiff_t arrays first, then the int32 ones */
+    w->tl = w->lists;
+    w->tcur = w->tl + n_tgts;
+    w->pcur = w->tcur + n_trows;
+    w->off = (ptrdiff_t *)(void *)(w->pcur + n_prows);
+    w->tr = (int32_t *)(void *)(w->off + n_off);
+    w->tc = w->tr + n_tgts;
     return IG_OK;
 }
 
@@ -306,7 +289,10 @@ typedef struct chunk_geo {
 static chunk_method choose(const focal_job *J, size_t m)
 {
     const ig__fkern *k = J->k;
-    if (k->runs && J->method == IG__FOCAL_AUTO) return k->rect ? M_RECT : M_RUNS;
+    /* A rectangle costs two more passes over the plane but O(1) a target:
+     * worth it from about 7 row runs on. */
+    if (k->runs && J->method == IG__FOCAL_AUTO)
+        return k->rect && k->R >= 3 ? M_RECT : M_RUNS;
     if (!J->fft || J->method == IG__FOCAL_DIRECT) return M_DIRECT;
     if (J->method == IG__FOCAL_FFT) return M_FFT;
     return (double)m * (double)k->nnz > J->fft_cost ? M_FFT : M_DIRECT;
@@ -314,8 +300,8 @@ static chunk_method choose(const focal_job *J, size_t m)
 
 /* Plane geometry of chunk c (targets set) starting at band row by0 and
  * column cx0: the targets' bounding box and a halo of R (runs and
- * rectangles also a zero column in front, rectangles a zero row on top),
- * or for the FFT the whole chunk square in the fixed plane size. */
+ * rectangles also a column in front, rectangles a row on top), or for the
+ * FFT the whole chunk square in the fixed plane size. */
 static void chunk_layout(const focal_job *J, int64_t by0, int64_t cx0,
                          ig__fchunk *c, chunk_geo *g)
 {
@@ -328,8 +314,6 @@ static void chunk_layout(const focal_job *J, int64_t by0, int64_t cx0,
     c->L = J->L;
     c->A = J->A;
     c->cap = J->plane_cap;
-    c->nt = J->nt;
-    c->out = J->out;
     g->how = choose(J, c->m);
     g->fy0 = ty0 - R;
     g->fy1 = ty1 + R;
@@ -359,126 +343,104 @@ static void chunk_layout(const focal_job *J, int64_t by0, int64_t cx0,
     }
 }
 
-/* Four lanes as one object: storing it is two vector moves from
- * registers (a loop of unknown length would become a call to memcpy, and
- * lanes kept in memory stall on store forwarding). */
+/* Four lanes as one object: storing it is two vector moves from registers
+ * (a loop of unknown length would become a call to memcpy, and sums kept
+ * in memory would stall on store forwarding). */
 typedef struct lane4 {
     double v[4];
 } lane4;
 
-/* Value of point i in lane a: a group, the population, or 0 (spare). */
-static inline double point_lane(const focal_job *J, size_t i, size_t a)
+/* The points of row q (of p0 .. p0 + np) inside the fill window's columns:
+ * [*i, *e), moving the row's cursor past columns left of the window (never
+ * needed again: windows only move right). 0 when the row is outside. */
+static int window_row(const focal_job *J, band_ws *w, size_t p0, size_t q,
+                      const chunk_geo *g, size_t *i_out, size_t *e_out)
 {
-    return a < J->A ? J->val[a][i] : 0.0;
+    const rows_view *P = J->pts;
+    int64_t y = P->row[p0 + q];
+    if (y < g->fy0 || y > g->fy1) return 0;
+    size_t i = w->pcur[q], end = P->start[p0 + q + 1], e;
+    while (i < end && P->col[i] < g->fx0) i++;
+    w->pcur[q] = i;
+    for (e = i; e < end && P->col[e] <= g->fx1;) e++;
+    *i_out = i;
+    *e_out = e;
+    return 1;
 }
 
 /* Add the points of the fill window to the planes (element of cell e and
- * array a at e * ls + a * ps); returns how many. Point rows p0 .. p0 + np
- * of the view, with cursors pcur: columns left of a window are never
- * needed again, since windows only move right. */
+ * array a at e * ls + a * ps); returns how many. */
 static size_t fill(const focal_job *J, band_ws *w, size_t p0, size_t np,
                    const ig__fchunk *c, const chunk_geo *g, size_t ls,
                    size_t ps)
 {
     const rows_view *P = J->pts;
-    size_t A = J->A, added = 0;
+    size_t A = J->A, L = J->L, added = 0, i, e;
     for (size_t q = 0; q < np; q++) {
-        int64_t y = P->row[p0 + q];
-        if (y < g->fy0) continue;
-        if (y > g->fy1) break;
-        size_t i = w->pcur[q], end = P->start[p0 + q + 1];
-        while (i < end && P->col[i] < g->fx0) i++;
-        w->pcur[q] = i;
-        size_t base = (size_t)(y - c->oy) * c->pw;
-        for (; i < end && P->col[i] <= g->fx1; i++, added++) {
+        if (!window_row(J, w, p0, q, g, &i, &e)) continue;
+        size_t base = (size_t)(P->row[p0 + q] - c->oy) * c->pw;
+        for (; i < e; i++, added++) {
             double *d = w->planes + (base + (size_t)(P->col[i] - c->ox)) * ls;
-            for (size_t a = 0; a < A; a++) d[a * ps] += point_lane(J, i, a);
+            const double *v = w->pv + (i - w->i0) * L;
+            for (size_t a = 0; a < A; a++) d[a * ps] += v[a];
         }
     }
     return added;
 }
 
-/* Store four running sums at cell x of a plane row (lanes b ..). */
-#define STORE4(x)                                                    \
-    do {                                                             \
-        lane4 v4_ = {{r0, r1, r2, r3}};                              \
-        *(lane4 *)(void *)(prow + (x) * L + b) = v4_;               \
-    } while (0)
-
-/* Prefix sums along plane row prow of lanes b .. b + 3 from the points
- * [i, end) of its lattice row (all inside the fill window): every cell is
- * written once, with the running sums of the points at or left of it. The
- * sums live in four scalars so that they stay in registers. */
-static void prefix_row(const focal_job *J, double *prow, size_t pw,
-                       int64_t ox, size_t i, size_t end, size_t b)
+/* Prefix sums along plane row prow from the points [i, e) of its lattice
+ * row: the points are added into the scratch row w->acc (all zero on
+ * entry and on exit), then one branch-free pass writes every plane cell
+ * once with the running sums and clears the scratch behind it (a walk from
+ * point to point filling the gaps mispredicts a branch at every point). */
+static void prefix_row(const focal_job *J, band_ws *w, double *prow,
+                       size_t pw, int64_t ox, size_t i, size_t e)
 {
     const int32_t *col = J->pts->col;
-    size_t L = J->L, x = 0;
-    const double *zero4[4] = {NULL, NULL, NULL, NULL};
-    const double *v0, *v1, *v2, *v3;
-    const double *const *v = b + 4 <= J->A ? J->val + b : zero4;
-    v0 = v[0];
-    v1 = v[1];
-    v2 = v[2];
-    v3 = v[3];
-    double r0 = 0.0, r1 = 0.0, r2 = 0.0, r3 = 0.0;
-    while (i < end) {
-        int32_t cc = col[i];
-        size_t cx = (size_t)(cc - ox);
-        for (; x < cx; x++) STORE4(x);
-        for (; i < end && col[i] == cc; i++) {
-            if (v0) {
-                r0 += v0[i];
-                r1 += v1[i];
-                r2 += v2[i];
-                r3 += v3[i];
-            } else { /* the last, partial block of lanes */
-                r0 += b < J->A ? J->val[b][i] : 0.0;
-                r1 += b + 1 < J->A ? J->val[b + 1][i] : 0.0;
-                r2 += b + 2 < J->A ? J->val[b + 2][i] : 0.0;
-                r3 += b + 3 < J->A ? J->val[b + 3][i] : 0.0;
-            }
-        }
-        STORE4(cx);
-        x = cx + 1;
+    size_t L = J->L;
+    double *s = w->acc;
+    for (; i < e; i++) {
+        double *d = s + (size_t)(col[i] - ox) * L;
+        const double *v = w->pv + (i - w->i0) * L;
+        for (size_t b = 0; b < L; b += 4)
+            for (size_t q = 0; q < 4; q++) d[b + q] += v[b + q];
     }
-    for (; x < pw; x++) STORE4(x);
+    for (size_t b = 0; b < L; b += 4) {
+        double r0 = 0.0, r1 = 0.0, r2 = 0.0, r3 = 0.0;
+        double *q = s + b, *p = prow + b;
+        for (size_t x = 0; x < pw; x++, q += L, p += L) {
+            r0 += q[0];
+            r1 += q[1];
+            r2 += q[2];
+            r3 += q[3];
+            lane4 zero = {{0.0, 0.0, 0.0, 0.0}}, run = {{r0, r1, r2, r3}};
+            *(lane4 *)(void *)q = zero;
+            *(lane4 *)(void *)p = run;
+        }
+    }
 }
 
-#undef STORE4
-
 /* Fill the interleaved plane with the prefix sums along each row of the
- * points in the fill window, in one pass that writes every plane cell once
- * (no zeroing, no separate prefix pass); returns the points added. Cursors
- * as in fill(). */
+ * points in the fill window, in one pass that writes every plane cell
+ * once (no zeroing, no separate prefix pass); returns the points added. */
 static size_t fill_runs(const focal_job *J, band_ws *w, size_t p0, size_t np,
                         const ig__fchunk *c, const chunk_geo *g)
 {
     const rows_view *P = J->pts;
-    size_t L = J->L, rs = c->pw * L, added = 0, q = 0;
+    size_t L = J->L, rs = c->pw * L, added = 0, q = 0, i, e;
     for (size_t py = 0; py < c->ph; py++) {
         int64_t y = c->oy + (int64_t)py;
         double *prow = w->planes + py * rs;
         while (q < np && P->row[p0 + q] < y) q++;
-        if (y < g->fy0 || y > g->fy1 || q == np || P->row[p0 + q] != y) {
+        if (q == np || P->row[p0 + q] != y ||
+            !window_row(J, w, p0, q, g, &i, &e)) {
             memset(prow, 0, rs * sizeof *prow);
             continue;
         }
-        size_t i = w->pcur[q], end = P->start[p0 + q + 1], e;
-        while (i < end && P->col[i] < g->fx0) i++;
-        w->pcur[q] = i;
-        for (e = i; e < end && P->col[e] <= g->fx1;) e++;
         added += e - i;
-        for (size_t b = 0; b < L; b += 4)
-            prefix_row(J, prow, c->pw, c->ox, i, e, b);
+        prefix_row(J, w, prow, c->pw, c->ox, i, e);
     }
     return added;
-}
-
-static void chunk_zero(const focal_job *J, const ig__fchunk *c)
-{
-    for (size_t a = 0; a < J->A; a++)
-        for (size_t i = 0; i < c->m; i++) J->out[a * J->nt + c->tj[i]] = 0.0;
 }
 
 static void chunk_run(const focal_job *J, band_ws *w, size_t p0, size_t np,
@@ -498,7 +460,8 @@ static void chunk_run(const focal_job *J, band_ws *w, size_t p0, size_t np,
         added = fill_runs(J, w, p0, np, c, &g);
     }
     if (added == 0) { /* nothing within reach */
-        chunk_zero(J, c);
+        for (size_t i = 0; i < c->m; i++)
+            memset(c->res + c->tl[i] * c->L, 0, c->L * sizeof(double));
         return;
     }
     switch (g.how) {
@@ -526,28 +489,24 @@ static void chunk_run(const focal_job *J, band_ws *w, size_t p0, size_t np,
 
 /* ---- one band ------------------------------------------------------------ */
 
-/* Move the targets of the chunk starting at column cx0 (all columns below
- * cx0 + T) into w, in (row, column) order; *m_out gets how many. */
-static ig_status gather(const focal_job *J, band_ws *w, size_t t0,
-                        size_t nrows, int64_t cx0, size_t *m_out)
+/* The targets of the chunk starting at column cx0 (all columns below
+ * cx0 + T of the band's rows t0 ..), in (row, column) order; returns how
+ * many. */
+static size_t gather(const focal_job *J, band_ws *w, size_t t0, size_t nrows,
+                     int64_t cx0)
 {
     const rows_view *V = J->tgt;
     size_t m = 0;
     for (size_t q = 0; q < nrows; q++) {
-        size_t i = w->tcur[q], end = V->start[t0 + q + 1], e = i;
-        while (e < end && V->col[e] < cx0 + J->T) e++;
-        if (e == i) continue;
-        ig_status st = ws_reserve(J->ctx, w, m + (e - i));
-        if (st != IG_OK) return st;
-        for (; i < e; i++, m++) {
+        size_t i = w->tcur[q], end = V->start[t0 + q + 1];
+        for (; i < end && V->col[i] < cx0 + J->CW; i++, m++) {
             w->tr[m] = V->row[t0 + q];
             w->tc[m] = V->col[i];
-            w->tj[m] = V->perm ? V->perm[i] : i;
+            w->tl[m] = i - w->t0;
         }
-        w->tcur[q] = e;
+        w->tcur[q] = i;
     }
-    *m_out = m;
-    return IG_OK;
+    return m;
 }
 
 /* Leftmost column of a target not yet done, or INT64_MAX. */
@@ -560,6 +519,52 @@ static int64_t next_column(const focal_job *J, const band_ws *w, size_t t0,
             J->tgt->col[w->tcur[q]] < x)
             x = J->tgt->col[w->tcur[q]];
     return x;
+}
+
+/* The band's point values, interleaved (spare lanes 0): one sequential
+ * pass over each input array, so that the chunks read them from cache. */
+static void band_values(const focal_job *J, band_ws *w, size_t n)
+{
+    size_t L = J->L, A = J->A;
+    const double *const *val = J->val;
+    double *d = w->pv;
+    if (L == 4 && A == 4) { /* three groups and the population */
+        const double *v0 = val[0] + w->i0, *v1 = val[1] + w->i0;
+        const double *v2 = val[2] + w->i0, *v3 = val[3] + w->i0;
+        for (size_t i = 0; i < n; i++, d += 4) {
+            d[0] = v0[i];
+            d[1] = v1[i];
+            d[2] = v2[i];
+            d[3] = v3[i];
+        }
+        return;
+    }
+    for (size_t i = 0; i < n; i++, d += L)
+        for (size_t a = 0; a < L; a++)
+            d[a] = a < A ? val[a][w->i0 + i] : 0.0;
+}
+
+/* The band's results to the caller's arrays. */
+static void band_flush(const focal_job *J, const band_ws *w, size_t n)
+{
+    const size_t *perm = J->tgt->perm;
+    size_t L = J->L, A = J->A, nt = J->nt;
+    const double *r = w->res;
+    if (!perm && L == 4 && A == 4) {
+        double *o0 = J->out + w->t0, *o1 = o0 + nt, *o2 = o1 + nt,
+               *o3 = o2 + nt;
+        for (size_t t = 0; t < n; t++, r += 4) {
+            o0[t] = r[0];
+            o1[t] = r[1];
+            o2[t] = r[2];
+            o3[t] = r[3];
+        }
+        return;
+    }
+    for (size_t t = 0; t < n; t++, r += L) {
+        size_t j = perm ? perm[w->t0 + t] : w->t0 + t;
+        for (size_t a = 0; a < A; a++) J->out[a * nt + j] = r[a];
+    }
 }
 
 /* R = 0: each target takes w(0, 0) times the points of its own cell, found
@@ -598,30 +603,41 @@ static ig_status band_task(void *ud, size_t b)
     size_t t0 = J->band[b], nt_rows = J->band[b + 1] - t0;
     int64_t by0 = floor_div(V->row[t0], T) * T;
     size_t p0 = lower_row(P, by0 - R), p1 = lower_row(P, by0 + T + R);
+    size_t n_pts = P->start[p1] - P->start[p0];
+    size_t n_tgts = V->start[t0 + nt_rows] - V->start[t0];
     band_ws w;
-    ig_status st = ws_make(J, nt_rows, p1 - p0, &w);
-    if (st != IG_OK) return st;
+    if (ws_make(J, nt_rows, p1 - p0, n_pts, n_tgts, &w) != IG_OK)
+        return IG_ERR_NOMEM;
+    w.i0 = P->start[p0];
+    w.t0 = V->start[t0];
+    band_values(J, &w, n_pts);
     for (size_t q = 0; q < nt_rows; q++) w.tcur[q] = V->start[t0 + q];
     for (size_t q = 0; q < p1 - p0; q++) w.pcur[q] = P->start[p0 + q];
     for (;;) {
         int64_t cx0 = next_column(J, &w, t0, nt_rows);
         if (cx0 == INT64_MAX) break;
-        size_t m = 0;
-        st = gather(J, &w, t0, nt_rows, cx0, &m);
-        if (st != IG_OK) break;
         ig__fchunk c;
         memset(&c, 0, sizeof c);
-        c.m = m;
+        c.m = gather(J, &w, t0, nt_rows, cx0);
         c.tr = w.tr;
         c.tc = w.tc;
-        c.tj = w.tj;
+        c.tl = w.tl;
+        c.res = w.res;
         chunk_run(J, &w, p0, p1 - p0, by0, cx0, &c);
     }
+    band_flush(J, &w, n_tgts);
     ws_free(J->ctx, &w);
-    return st;
+    return IG_OK;
 }
 
 /* ---- setup --------------------------------------------------------------- */
+
+/* Chunks are CHUNK_ASPECT times wider than bands are high: each point
+ * row is then read in long runs (the hardware prefetchers follow a few
+ * long streams, not a hundred short ones), and a plane of L = 4 lanes
+ * still fits a 1 MB cache for small radii. */
+#define CHUNK_ASPECT 4
+#define CHUNK_MAX_W 1024
 
 static int32_t auto_tile(int32_t R)
 {
@@ -717,6 +733,7 @@ static ig_status maybe_fft(ig_ctx *ctx, focal_job *J, ig__ffft **fft)
     size_t ph, pw, work;
     ig__focal_fft_dims(*fft, &ph, &pw, &work);
     if (ph * pw > J->plane_cap) J->plane_cap = (ph * pw + 7) & ~(size_t)7;
+    J->CW = J->T; /* FFT chunks are T x T squares */
     J->work_cap = (work + 7) & ~(size_t)7;
     J->fft = *fft;
     return IG_OK;
@@ -736,14 +753,15 @@ static ig_status run_bands(ig_ctx *ctx, const ig_lattice *src,
     J.ctx = ctx;
     J.k = k;
     J.method = o->method;
-    J.G = src->n_groups;
-    J.A = J.G + 1;
+    J.A = src->n_groups + 1;
     J.L = (J.A + 3) & ~(size_t)3;
     J.T = o->tile > 0 ? o->tile : auto_tile(k->R);
+    J.CW = J.T * CHUNK_ASPECT > CHUNK_MAX_W ? J.T : J.T * CHUNK_ASPECT;
+    if (J.CW < J.T) J.CW = J.T;
     J.nt = n_targets;
     J.out = out;
     size_t edge = (size_t)J.T + 2 * (size_t)k->R + 1;
-    J.plane_cap = (edge * edge + 7) & ~(size_t)7;
+    J.plane_cap = round8(edge * ((size_t)J.CW + 2 * (size_t)k->R + 1));
     const double **val = ig__alloc(ctx, J.A * sizeof *val);
     if (!val) return IG_ERR_NOMEM;
     J.val = val;

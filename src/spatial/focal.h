@@ -63,16 +63,16 @@ void ig__focal_kern_free(ig_ctx *ctx, ig__fkern *k);
  * (L: A rounded up to a multiple of 4; spare lanes are 0), so one pass
  * over a run serves every array at once. The FFT uses planar planes: array
  * a at plane + a * cap, cell (y, x) at (y - oy) * pw + (x - ox). Targets
- * come in (row, column) order; results go to out[a * nt + tj[i]]. */
+ * come in (row, column) order; the result of target i for array a goes to
+ * res[tl[i] * L + a] (the band's results, interleaved like the planes). */
 typedef struct ig__fchunk {
     int64_t oy, ox;
     size_t ph, pw;
     size_t L, A, cap;
     size_t m;
     const int32_t *tr, *tc; /* target rows and columns */
-    const size_t *tj;       /* target slots in the output */
-    size_t nt;
-    double *out;
+    const size_t *tl;       /* target slots in res */
+    double *res;
 } ig__fchunk;
 
 /* Row runs: the plane holds prefix sums along each row (the driver builds
@@ -85,7 +85,7 @@ void ig__focal_runs_eval(const ig__fchunk *c, const double *plane,
                          const ptrdiff_t *off, size_t n_off);
 /* Rectangular flat tables: from the row prefix sums, row runs, then prefix
  * sums of those down the columns (plane row 0 and column 0 precede the
- * windows); acc: scratch of one plane row. */
+ * windows); acc: scratch of one plane row, all 0 on entry and on exit. */
 void ig__focal_rect_prep(const ig__fkern *k, const ig__fchunk *c,
                          double *plane, double *acc);
 void ig__focal_rect_eval(const ig__fkern *k, const ig__fchunk *c,

@@ -195,7 +195,7 @@ static double support_count(const ig__fkern *k, const ig__fchunk *c,
 /* One value array: its plane through the FFT, then the rules above. */
 static void fft_plane(const ig__ffft *f, const ig__fkern *k,
                       const ig__fchunk *c, const double *plane, double *work,
-                      double *out)
+                      size_t lane)
 {
     size_t H = f->H, W = f->W, n_spec = H * f->Wc;
     fftw_complex *spec = (fftw_complex *)(void *)work;
@@ -229,7 +229,7 @@ static void fft_plane(const ig__ffft *f, const ig__fkern *k,
             if (support_count(k, c, cnt, W, i) == 0.0) v = 0.0;
         }
         if (k->nonneg && v < 0.0) v = 0.0;
-        out[c->tj[i]] = v;
+        c->res[c->tl[i] * c->L + lane] = v;
     }
 }
 
@@ -238,7 +238,7 @@ void ig__focal_fft_eval(const ig__ffft *f, const ig__fkern *k,
                         double *work)
 {
     for (size_t a = 0; a < c->A; a++)
-        fft_plane(f, k, c, planes + a * c->cap, work, c->out + a * c->nt);
+        fft_plane(f, k, c, planes + a * c->cap, work, a);
 }
 
 #else /* no FFTW: the driver falls back to direct convolution */

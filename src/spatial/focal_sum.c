@@ -149,13 +149,13 @@ static const double *at(const ig__fchunk *c, const double *plane, int64_t y,
            ((size_t)(y - c->oy) * c->pw + (size_t)(x - c->ox)) * c->L;
 }
 
-/* Results s of target i for lanes b .. b + LB - 1. */
+/* Results s of target i for lanes b .. b + LB - 1 (spare lanes too: the
+ * band's result rows have all L lanes). */
 static inline void put(const ig__fchunk *c, size_t i, size_t b,
                        const double *s)
 {
-    size_t j = c->tj[i], n = c->A - b < LB ? c->A - b : LB;
-    double *o = c->out + b * c->nt + j;
-    for (size_t q = 0; q < n; q++) o[q * c->nt] = s[q];
+    double *o = c->res + c->tl[i] * c->L + b;
+    for (size_t q = 0; q < LB; q++) o[q] = s[q];
 }
 
 /* ---- row runs -------------------------------------------------------------
@@ -204,6 +204,7 @@ void ig__focal_rect_prep(const ig__fkern *k, const ig__fchunk *c,
         for (size_t t = 0; t < e1 - e0; t++) acc[e0 + t] = h[t] - l[t];
         memcpy(p + e0, acc + e0, (e1 - e0) * sizeof *p);
     }
+    memset(acc + e0, 0, (e1 - e0) * sizeof *acc); /* as the caller had it */
     /* then prefix sums down the columns */
     for (size_t y = 1; y < c->ph; y++) {
         double *restrict a = plane + y * rs;
@@ -220,8 +221,8 @@ void ig__focal_rect_eval(const ig__fkern *k, const ig__fchunk *c,
         const double *p = at(c, plane, c->tr[i], c->tc[i]);
         const double *hi = p + (ptrdiff_t)k->ry1 * rs;
         const double *lo = p + (ptrdiff_t)(k->ry0 - 1) * rs;
-        for (size_t a = 0; a < c->A; a++)
-            c->out[a * c->nt + c->tj[i]] = hi[a] - lo[a];
+        double *o = c->res + c->tl[i] * c->L;
+        for (size_t a = 0; a < c->L; a++) o[a] = hi[a] - lo[a];
     }
 }
 

@@ -5,9 +5,14 @@
  *
  * Targets are the place's cells, contiguous in the grid. Sources (the cells
  * neighbourhoods draw from) are the whole grid, a context grid, or the
- * place; cells with a group not available are left out of both unless
- * na_as_zero, and are borrowed from the grid without copying when none is.
- * Every NaN in a result has a cell flag or a layer status saying why. */
+ * place. A cell with a group not available gets no value and stays out of
+ * the place's figures unless na_as_zero; as a source it still counts with
+ * what is known of it (the missing group as 0), as in the registry's
+ * spatial measures (measures/run.c), so that the dissimilarity
+ * contributions add up to spatial_dissimilarity_multi. Only the Gi* and
+ * LISA samples leave such cells out: their share is not known. Sources are
+ * borrowed from the grid without copying when nothing is left out. Every
+ * NaN in a result has a cell flag or a layer status saying why. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -274,17 +279,17 @@ static void lat_free(ig_ctx *ctx, lat_buf *lb)
     memset(lb, 0, sizeof *lb);
 }
 
-/* Cells [first, first + count) of g, without the not-available ones
- * unless na_as_zero. */
+/* Cells [first, first + count) of g, without the not-available ones when
+ * drop_na. */
 static ig_status lat_make(ig_ctx *ctx, const ig_grid *g, size_t first,
-                          size_t count, int na_as_zero, lat_buf *lb)
+                          size_t count, int drop_na, lat_buf *lb)
 {
     memset(lb, 0, sizeof *lb);
     size_t G = ig_grid_ngroups(g);
     lb->n_groups = G;
     lb->cp = ig__calloc(ctx, G ? G : 1, sizeof *lb->cp);
     if (!lb->cp) return IG_ERR_NOMEM;
-    const uint8_t *na = na_as_zero ? NULL : ig_grid_na_any(g);
+    const uint8_t *na = drop_na ? ig_grid_na_any(g) : NULL;
     const int32_t *rows = ig_grid_rows(g), *cols = ig_grid_cols(g);
     const double *tot = ig_grid_has_total(g) ? ig_grid_totals(g) : NULL;
     size_t kept = count;
@@ -841,14 +846,13 @@ ig_status ig_local_run(ig_ctx *ctx, const ig_grid *grid,
     }
 
     if (info->flags & IG_LOCAL_SCALE) {
+        int drop = (info->flags & IG_LOCAL_INFERENCE) && !opts->na_as_zero;
         if (opts->edge == IG_EDGE_PLACE)
-            st = lat_make(ctx, grid, first, count, opts->na_as_zero, &R.src);
+            st = lat_make(ctx, grid, first, count, drop, &R.src);
         else if (cx)
-            st = lat_make(ctx, cx, 0, ig_grid_ncells(cx), opts->na_as_zero,
-                          &R.src);
+            st = lat_make(ctx, cx, 0, ig_grid_ncells(cx), drop, &R.src);
         else
-            st = lat_make(ctx, grid, 0, ig_grid_ncells(grid), opts->na_as_zero,
-                          &R.src);
+            st = lat_make(ctx, grid, 0, ig_grid_ncells(grid), drop, &R.src);
         if (st != IG_OK) goto fail;
         char note[256];
         note[0] = '\0';

@@ -164,8 +164,10 @@ typedef struct ig__lmoran_in {
 /* For every target j and layer k with layer_ok[k]: I[k][j] = z_j lag_j / m2
  * (Anselin 1995; z = share - mean over the sample, m2 = mean of z^2, lag
  * with the kernel's weights row-standardised without the cell itself),
- * the pseudo p-value of N conditional permutations, the permutation z and
- * the class. Targets with no populated neighbour get NaN and
+ * the pseudo p-value of N conditional permutations,
+ * (min(#{I* >= I}, #{I* <= I}) + 1) / (N + 1) with ties (1e-9 relative)
+ * on both sides, the permutation z (NaN when the permuted I do not vary)
+ * and the class. Targets with no populated neighbour get NaN and
  * IG_LOCAL_FLAG_NO_NEIGHBOURS. Parallel over the context's threads, one
  * random stream per target: identical for every thread count. */
 ig_status ig__local_moran(ig_ctx *ctx, const ig__lmoran_in *in, double **I,

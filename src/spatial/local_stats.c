@@ -336,7 +336,7 @@ typedef struct moran_scratch {
     uint32_t stamp;
     size_t scap;
     double *obs_I, *obs_lag, *zi;
-    size_t *ge;
+    size_t *ge, *le;    /* permuted I at least / at most the observed */
     double *mean, *m2w; /* Welford over the permuted I */
 } moran_scratch;
 
@@ -352,6 +352,7 @@ static void scratch_free(ig_ctx *ctx, moran_scratch *s, size_t n_off, size_t L)
     ig__free(ctx, s->obs_lag, L * sizeof *s->obs_lag);
     ig__free(ctx, s->zi, L * sizeof *s->zi);
     ig__free(ctx, s->ge, L * sizeof *s->ge);
+    ig__free(ctx, s->le, L * sizeof *s->le);
     ig__free(ctx, s->mean, L * sizeof *s->mean);
     ig__free(ctx, s->m2w, L * sizeof *s->m2w);
 }
@@ -375,10 +376,12 @@ static ig_status scratch_alloc(ig_ctx *ctx, moran_scratch *s, size_t n_off,
     s->obs_lag = ig__alloc(ctx, L * sizeof *s->obs_lag);
     s->zi = ig__alloc(ctx, L * sizeof *s->zi);
     s->ge = ig__alloc(ctx, L * sizeof *s->ge);
+    s->le = ig__alloc(ctx, L * sizeof *s->le);
     s->mean = ig__alloc(ctx, L * sizeof *s->mean);
     s->m2w = ig__alloc(ctx, L * sizeof *s->m2w);
     if (!s->nb || !s->w || !s->draw || !s->perm || !s->set || !s->set_stamp ||
-        !s->obs_I || !s->obs_lag || !s->zi || !s->ge || !s->mean || !s->m2w) {
+        !s->obs_I || !s->obs_lag || !s->zi || !s->ge || !s->le || !s->mean ||
+        !s->m2w) {
         scratch_free(ctx, s, no, L);
         return IG_ERR_NOMEM;
     }
@@ -486,6 +489,7 @@ static void moran_cell(moran_run *mr, moran_scratch *sc, size_t j)
         sc->obs_lag[k] = lag_of(sc->w, mr->dev[k], sc->nb, m);
         sc->obs_I[k] = zi * sc->obs_lag[k] / mr->m2[k];
         sc->ge[k] = 0;
+        sc->le[k] = 0;
         sc->mean[k] = 0.0;
         sc->m2w[k] = 0.0;
     }
@@ -503,7 +507,11 @@ static void moran_cell(moran_run *mr, moran_scratch *sc, size_t j)
             if (!in->layer_ok[k]) continue;
             double Ip =
                 sc->zi[k] * lag_of(sc->w, mr->dev[k], sc->draw, m) / mr->m2[k];
-            if (Ip >= sc->obs_I[k]) sc->ge[k]++;
+            /* ties (equal up to the rounding of a sum in another order)
+             * count on both sides */
+            double tol = 1e-9 * fabs(sc->obs_I[k]);
+            if (Ip >= sc->obs_I[k] - tol) sc->ge[k]++;
+            if (Ip <= sc->obs_I[k] + tol) sc->le[k]++;
             double d = Ip - sc->mean[k];
             sc->mean[k] += d / (double)(it + 1);
             sc->m2w[k] += d * (Ip - sc->mean[k]);
@@ -511,14 +519,17 @@ static void moran_cell(moran_run *mr, moran_scratch *sc, size_t j)
     }
     for (size_t k = 0; k < L; k++) {
         if (!in->layer_ok[k]) continue;
-        size_t ge = sc->ge[k], lt = (size_t)N - ge;
-        size_t ext = ge < lt ? ge : lt;
+        /* the smaller tail, in the direction observed; a permutation
+         * distribution that never moves gives p = 1 */
+        size_t ext = sc->ge[k] < sc->le[k] ? sc->ge[k] : sc->le[k];
         double p = (double)(ext + 1) / (double)(N + 1);
+        if (p > 1.0) p = 1.0;
         double sd = N > 1 ? sqrt(sc->m2w[k] / (double)(N - 1)) : 0.0;
         mr->I[k][j] = sc->obs_I[k];
         mr->p[k][j] = p;
-        mr->z[k][j] =
-            sd > 0.0 ? (sc->obs_I[k] - sc->mean[k]) / sd : (double)NAN;
+        mr->z[k][j] = sd > 1e-9 * fabs(sc->obs_I[k]) && sd > 0.0
+                          ? (sc->obs_I[k] - sc->mean[k]) / sd
+                          : (double)NAN;
         mr->cls[k][j] = (uint8_t)ig__local_moran_class(
             sc->zi[k], sc->obs_lag[k], p, in->alpha);
     }

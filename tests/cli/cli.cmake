@@ -26,6 +26,14 @@ set(IG_CLI_TRANSCRIPTS
   places_proj
   places_eu
   places_measures
+  profile
+  spatial_measures
+  local_csv
+  local_geojson
+  local_inference
+  local_errors
+  local_geotiff
+  local_real
 )
 foreach(t IN LISTS IG_CLI_TRANSCRIPTS)
   add_test(NAME cli.${t}

@@ -123,3 +123,6 @@ CRS3035RES1000mN2684000E4336000,NAT,0.3125
 CRS3035RES1000mN2684000E4336000,EU_OTH,0.3125
 CRS3035RES1000mN2684000E4336000,OTH,0.375
 !! 0
+# the contributions add up to the registry's spatial_dissimilarity_multi
+$ a=$(integrid local --measure local_dissimilarity_contribution --radius-m 1000 $DATA/local_block.csv | awk -F, 'NR > 1 { s += $2 } END { printf "%.12f", s }'); b=$(integrid measures --only spatial_dissimilarity_multi --radius-m 1000 $DATA/local_block.csv | awk -F, 'NR == 2 { printf "%.12f", $4 }'); test "$a" = "$b" && echo "$a"
+0.254392622675

@@ -653,7 +653,7 @@ static void test_local_moran_reproducible_and_thread_independent(void **state)
     for (size_t j = 0; j < n; j++) {
         double k = m1.p[j] * 1000.0 - 1.0;
         assert_true(fabs(k - round(k)) < 1e-9);
-        assert_true(m1.p[j] <= 0.5 + 1e-12);
+        assert_true(m1.p[j] >= 0.001 && m1.p[j] <= 1.0);
     }
     free(keep);
     free(kt.w);
@@ -661,6 +661,66 @@ static void test_local_moran_reproducible_and_thread_independent(void **state)
     moran_case_free(&m2, c2);
     ig_ctx_destroy(c1);
     ig_ctx_destroy(c2);
+}
+
+static void test_local_moran_dense_and_sparse_draws(void **state)
+{
+    (void)state;
+    /* Five cells in a plus, all within each other's 3 x 3 square except
+     * the arms' far ends: the centre's neighbours are all four others, so
+     * every permutation (dense draws: all of them) gives the same lag and
+     * p = 1, with no z. */
+    int32_t row[5] = {1, 0, 1, 1, 2}, col[5] = {1, 1, 0, 2, 1};
+    double a[5] = {9, 1, 2, 3, 4}, b[5] = {1, 9, 8, 7, 6};
+    moran_case mc;
+    moran_case_init(&mc, NULL, 5, row, col, a, b);
+    ig__ktable kt = table1(1);
+    assert_int_equal(moran_run(&mc, NULL, &kt, 3, 99), IG_OK);
+    assert_double_equal(mc.p[0], 1.0, 0);
+    assert_true(isnan(mc.z[0]));
+    assert_int_equal(mc.cls[0], IG_LCLASS_NS);
+    free(kt.w);
+    moran_case_free(&mc, NULL);
+    /* A 20 x 20 grid and a 9 x 9 square kernel: 80 neighbours drawn from
+     * 399 other cells (sparse draws through the stamped set). The top
+     * half has share 0.9, the bottom 0.1: interior cells are HH or LL
+     * with p = 1/(N + 1), and threads do not matter. */
+    enum { S = 20 };
+    int32_t r2[S * S], c2[S * S];
+    double a2[S * S], b2[S * S];
+    for (int i = 0; i < S * S; i++) {
+        r2[i] = i / S;
+        c2[i] = i % S;
+        a2[i] = r2[i] >= S / 2 ? 9 : 1;
+        b2[i] = 10 - a2[i];
+    }
+    ig__ktable k9;
+    k9.R = 4;
+    k9.flat = 1;
+    k9.w = malloc(81 * sizeof *k9.w);
+    for (int q = 0; q < 81; q++) k9.w[q] = 1.0;
+    ig_ctx *c2t = NULL;
+    ig_ctx_opts o;
+    memset(&o, 0, sizeof o);
+    o.n_threads = 2;
+    assert_int_equal(ig_ctx_create(&o, &c2t), IG_OK);
+    moran_case m1, m2;
+    moran_case_init(&m1, NULL, S * S, r2, c2, a2, b2);
+    moran_case_init(&m2, c2t, S * S, r2, c2, a2, b2);
+    assert_int_equal(moran_run(&m1, NULL, &k9, 11, 99), IG_OK);
+    assert_int_equal(moran_run(&m2, c2t, &k9, 11, 99), IG_OK);
+    assert_memory_equal(m1.p, m2.p, S * S * sizeof *m1.p);
+    assert_memory_equal(m1.I, m2.I, S * S * sizeof *m1.I);
+    int top = 15 * S + 10, bottom = 4 * S + 10;
+    assert_int_equal(m1.cls[top], IG_LCLASS_HH);
+    assert_int_equal(m1.cls[bottom], IG_LCLASS_LL);
+    assert_double_equal(m1.p[top], 0.01, 1e-15);
+    /* I of an interior cell: z = 0.4, lag = 0.4, m2 = 0.16 -> I = 1 */
+    assert_double_equal(m1.I[top], 1.0, 1e-12);
+    free(k9.w);
+    moran_case_free(&m1, NULL);
+    moran_case_free(&m2, c2t);
+    ig_ctx_destroy(c2t);
 }
 
 static void test_local_moran_classes(void **state)
@@ -1043,6 +1103,7 @@ int main(void)
         cmocka_unit_test(test_local_bh_adjust_known_list),
         cmocka_unit_test(test_local_moran_by_hand),
         cmocka_unit_test(test_local_moran_reproducible_and_thread_independent),
+        cmocka_unit_test(test_local_moran_dense_and_sparse_draws),
         cmocka_unit_test(test_local_moran_classes),
         cmocka_unit_test(test_local_sample_merges_and_drops),
         cmocka_unit_test(test_local_registry),
