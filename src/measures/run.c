@@ -93,7 +93,13 @@ typedef struct run_state {
     double *env;        /* (ng + 1) * ncells: ig_neighbourhoods layout */
     double *env_tm;     /* ncells: sum of the group environments, when the
                            grid has a total column */
-    double *area;       /* ncells: land area in km2, when area_var */
+    double *area;       /* n_used: land area in km2, when area_var */
+    /* the used cells (no group in use not available), place after place:
+     * place p's are [uoff[p], uoff[p] + its used count) */
+    size_t n_used;
+    size_t *uoff;       /* nplaces + 1 */
+    size_t *uidx;       /* n_used: cell index in the grid */
+    int32_t *urow, *ucol;
 } run_state;
 
 void ig_run_opts_init(ig_run_opts *o)
@@ -127,67 +133,20 @@ static double *own_array(ig_ctx *ctx, view *v)
     return a;
 }
 
-/* Compact src[first .. first + count) to the cells that are used (no
- * group in use not available) into a new owned array. */
-static const double *compact(run_state *s, view *v, const double *src,
-                             size_t first, size_t count)
+/* The spatial part of view p: coordinates, areas and environments of its
+ * used cells, which prepare_spatial() laid out place after place (from
+ * s->uoff[p]), so views point into them and nothing is copied. */
+static void build_spatial_view(run_state *s, view *v, size_t p)
 {
-    const uint8_t *na_any = ig_grid_na_any(s->grid);
-    double *a = own_array(s->ctx, v);
-    if (!a) return NULL;
-    size_t j = 0;
-    for (size_t i = 0; i < count; i++)
-        if (!na_any[first + i]) a[j++] = src[first + i];
-    return a;
-}
-
-static const int32_t *compact_i32(run_state *s, view *v, const int32_t *src,
-                                  size_t first, size_t count)
-{
-    const uint8_t *na_any = ig_grid_na_any(s->grid);
-    /* an owned double array holds the int32 values with room to spare */
-    int32_t *a = (int32_t *)(void *)own_array(s->ctx, v);
-    if (!a) return NULL;
-    size_t j = 0;
-    for (size_t i = 0; i < count; i++)
-        if (!na_any[first + i]) a[j++] = src[first + i];
-    return a;
-}
-
-/* The spatial part of a view: coordinates, areas, environments. */
-static ig_status build_spatial_view(run_state *s, view *v, size_t first,
-                                    size_t count, size_t used)
-{
-    const ig_grid *g = s->grid;
-    size_t ng = ig_grid_ngroups(g), N = ig_grid_ncells(g);
-    int all = used == count;
-    const int32_t *rows = ig_grid_rows(g), *cols = ig_grid_cols(g);
-    v->row = all ? rows + first : compact_i32(s, v, rows, first, count);
-    v->col = all ? cols + first : compact_i32(s, v, cols, first, count);
-    if (!v->row || !v->col) return IG_ERR_NOMEM;
-    if (s->area) {
-        v->area = all ? s->area + first : compact(s, v, s->area, first, count);
-        if (!v->area) return IG_ERR_NOMEM;
-    }
-    if (!s->env) return IG_OK;
-    v->env = ig__calloc(s->ctx, ng, sizeof *v->env);
-    if (!v->env) return IG_ERR_NOMEM;
-    for (size_t k = 0; k <= ng; k++) {
-        const double *e = s->env + k * N;
-        const double *a = all ? e + first : compact(s, v, e, first, count);
-        if (!a) return IG_ERR_NOMEM;
-        if (k < ng)
-            v->env[k] = a;
-        else
-            v->env_t_single = a;
-    }
-    v->env_t_multi = v->env_t_single;
-    if (s->env_tm) {
-        v->env_t_multi =
-            all ? s->env_tm + first : compact(s, v, s->env_tm, first, count);
-        if (!v->env_t_multi) return IG_ERR_NOMEM;
-    }
-    return IG_OK;
+    size_t off = s->uoff[p];
+    v->row = s->urow + off;
+    v->col = s->ucol + off;
+    if (s->area) v->area = s->area + off;
+    if (!s->env) return;
+    size_t ng = ig_grid_ngroups(s->grid), nu = s->n_used;
+    for (size_t k = 0; k < ng; k++) v->env[k] = s->env + k * nu + off;
+    v->env_t_single = s->env + ng * nu + off;
+    v->env_t_multi = s->env_tm ? s->env_tm + off : v->env_t_single;
 }
 
 /* Build the view of place p. */
@@ -222,9 +181,8 @@ static ig_status build_view(run_state *s, size_t p)
     v->n = used;
     v->counts = ig__calloc(ctx, ng, sizeof *v->counts);
     v->X = ig__calloc(ctx, ng, sizeof *v->X);
-    /* compacted arrays: groups, t, within, t_multi, and for spatial
-     * measures row, col, area, group environments and two totals */
-    v->owned = ig__calloc(ctx, 2 * ng + 9, sizeof *v->owned);
+    /* compacted arrays: groups, t, within, t_multi */
+    v->owned = ig__calloc(ctx, ng + 3, sizeof *v->owned);
     if (!v->counts || !v->X || !v->owned) return IG_ERR_NOMEM;
     const uint32_t *within = ig_grid_within(g);
 
@@ -261,8 +219,11 @@ static ig_status build_view(run_state *s, size_t p)
             v->within = w;
         }
     }
-    if (s->spatial && build_spatial_view(s, v, first, count, used) != IG_OK)
-        return IG_ERR_NOMEM;
+    if (s->spatial) {
+        if (s->env && !(v->env = ig__calloc(ctx, ng, sizeof *v->env)))
+            return IG_ERR_NOMEM;
+        build_spatial_view(s, v, p);
+    }
     if (ig_grid_has_total(g)) {
         double *t = own_array(ctx, v);
         if (!t) return IG_ERR_NOMEM;
@@ -531,10 +492,13 @@ static ig_status compute_envs(run_state *s, ig_error *err)
     ig_ctx *ctx = s->ctx;
     const ig_grid *g = s->grid;
     const ig_measure_params *p = &s->opts->params;
-    size_t ng = ig_grid_ngroups(g), N = ig_grid_ncells(g);
+    size_t ng = ig_grid_ngroups(g), nu = s->n_used;
     int32_t cell = ig_grid_cell_size_m(g);
     const double *cnt[256];
-    s->env = ig__alloc(ctx, (ng + 1) * (N ? N : 1) * sizeof *s->env);
+    if (ng > 256)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "spatial measures take at most 256 groups");
+    s->env = ig__alloc(ctx, (ng + 1) * (nu ? nu : 1) * sizeof *s->env);
     if (!s->env) return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
     ig_status st = IG_OK;
     if (p->edge == IG_EDGE_GRID) {
@@ -548,45 +512,84 @@ static ig_status compute_envs(run_state *s, ig_error *err)
         for (size_t k = 0; k < ng; k++) cnt[k] = ig_grid_counts(c, k);
         ig_lattice lat = {ig_grid_ncells(c), ig_grid_rows(c), ig_grid_cols(c),
                           ng, cnt, ig_grid_totals(c), cell};
-        st = ig_neighbourhoods(ctx, &lat, N, ig_grid_rows(g), ig_grid_cols(g),
-                               &p->scale, s->env, NULL, err);
+        st = ig_neighbourhoods(ctx, &lat, nu, s->urow, s->ucol, &p->scale,
+                               s->env, NULL, err);
     } else {
         size_t np = ig_grid_nplaces(g), maxc = 0;
-        for (size_t q = 0; q < np; q++) {
-            size_t first, count;
-            ig_grid_place_range(g, q, &first, &count);
-            if (count > maxc) maxc = count;
-        }
+        for (size_t q = 0; q < np; q++)
+            if (s->uoff[q + 1] - s->uoff[q] > maxc)
+                maxc = s->uoff[q + 1] - s->uoff[q];
         double *tmp = ig__alloc(ctx, (ng + 1) * (maxc ? maxc : 1) * sizeof *tmp);
         if (!tmp)
             return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
         for (size_t q = 0; q < np && st == IG_OK; q++) {
-            size_t first, count;
+            size_t first, count, off = s->uoff[q], m = s->uoff[q + 1] - off;
             ig_grid_place_range(g, q, &first, &count);
-            if (!count) continue;
+            if (!m) continue;
+            /* the place's cells (all of them: a cell left out for a
+             * group not available still has its known residents) */
             for (size_t k = 0; k < ng; k++)
                 cnt[k] = ig_grid_counts(g, k) + first;
-            const int32_t *r = ig_grid_rows(g) + first;
-            const int32_t *cc = ig_grid_cols(g) + first;
-            ig_lattice lat = {count, r, cc, ng, cnt,
+            ig_lattice lat = {count, ig_grid_rows(g) + first,
+                              ig_grid_cols(g) + first, ng, cnt,
                               ig_grid_totals(g) + first, cell};
-            st = ig_neighbourhoods(ctx, &lat, count, r, cc, &p->scale, tmp,
-                                   NULL, err);
+            st = ig_neighbourhoods(ctx, &lat, m, s->urow + off, s->ucol + off,
+                                   &p->scale, tmp, NULL, err);
             for (size_t k = 0; st == IG_OK && k <= ng; k++)
-                memcpy(s->env + k * N + first, tmp + k * count,
-                       count * sizeof *tmp);
+                memcpy(s->env + k * nu + off, tmp + k * m, m * sizeof *tmp);
         }
         ig__free(ctx, tmp, (ng + 1) * (maxc ? maxc : 1) * sizeof *tmp);
     }
     if (st != IG_OK || !ig_grid_has_total(g)) return st;
-    s->env_tm = ig__alloc(ctx, (N ? N : 1) * sizeof *s->env_tm);
+    s->env_tm = ig__alloc(ctx, (nu ? nu : 1) * sizeof *s->env_tm);
     if (!s->env_tm)
         return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
-    for (size_t i = 0; i < N; i++) {
+    for (size_t i = 0; i < nu; i++) {
         ig_ksum k;
         ig_ksum_init(&k);
-        for (size_t gg = 0; gg < ng; gg++) ig_ksum_add(&k, s->env[gg * N + i]);
+        for (size_t gg = 0; gg < ng; gg++) ig_ksum_add(&k, s->env[gg * nu + i]);
         s->env_tm[i] = ig_ksum_value(&k);
+    }
+    return IG_OK;
+}
+
+/* The used cells of every place, place after place, with their lattice
+ * coordinates: the targets of the environments and what the views of
+ * the spatial measures point into. */
+static ig_status layout_used(run_state *s)
+{
+    ig_ctx *ctx = s->ctx;
+    const ig_grid *g = s->grid;
+    const uint8_t *na = s->opts->na_as_zero ? NULL : ig_grid_na_any(g);
+    size_t np = ig_grid_nplaces(g);
+    s->uoff = ig__alloc(ctx, (np + 1) * sizeof *s->uoff);
+    if (!s->uoff) return IG_ERR_NOMEM;
+    size_t n = 0;
+    for (size_t q = 0; q < np; q++) {
+        size_t first, count;
+        ig_grid_place_range(g, q, &first, &count);
+        s->uoff[q] = n;
+        for (size_t i = 0; i < count; i++) n += !na || !na[first + i];
+    }
+    s->uoff[np] = n;
+    s->n_used = n;
+    size_t cap = n ? n : 1;
+    s->uidx = ig__alloc(ctx, cap * sizeof *s->uidx);
+    s->urow = ig__alloc(ctx, cap * sizeof *s->urow);
+    s->ucol = ig__alloc(ctx, cap * sizeof *s->ucol);
+    if (!s->uidx || !s->urow || !s->ucol) return IG_ERR_NOMEM;
+    const int32_t *rows = ig_grid_rows(g), *cols = ig_grid_cols(g);
+    size_t j = 0;
+    for (size_t q = 0; q < np; q++) {
+        size_t first, count;
+        ig_grid_place_range(g, q, &first, &count);
+        for (size_t i = first; i < first + count; i++) {
+            if (na && na[i]) continue;
+            s->uidx[j] = i;
+            s->urow[j] = rows[i];
+            s->ucol[j] = cols[i];
+            j++;
+        }
     }
     return IG_OK;
 }
@@ -614,7 +617,9 @@ static ig_status prepare_spatial(run_state *s, const unsigned char *sel,
         if (m->flags & IG_MF_SCALE) scale = 1;
     }
     if (!s->spatial) return IG_OK;
-    size_t N = ig_grid_ncells(g);
+    if (layout_used(s) != IG_OK)
+        return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+    size_t N = s->n_used;
     if (o->area_var) {
         size_t vi = ig_grid_var_index(g, o->area_var);
         if (vi == (size_t)-1)
@@ -628,8 +633,10 @@ static ig_status prepare_spatial(run_state *s, const unsigned char *sel,
         s->area = ig__alloc(s->ctx, (N ? N : 1) * sizeof *s->area);
         if (!s->area)
             return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
-        for (size_t i = 0; i < N; i++)
-            s->area[i] = (a[i] >= 0.0 && isfinite(a[i])) ? a[i] : whole;
+        for (size_t i = 0; i < N; i++) {
+            double ai = a[s->uidx[i]];
+            s->area[i] = (ai >= 0.0 && isfinite(ai)) ? ai : whole;
+        }
     }
     if (!scale) return IG_OK;
     char note[256];
@@ -858,10 +865,14 @@ out:
     ig__free(ctx, s.views, np * sizeof *s.views);
     ig__free(ctx, s.tasks, s.n_tasks * sizeof *s.tasks);
     {
-        size_t N = ig_grid_ncells(grid) ? ig_grid_ncells(grid) : 1;
+        size_t N = s.n_used ? s.n_used : 1;
         ig__free(ctx, s.env, (ng + 1) * N * sizeof *s.env);
         ig__free(ctx, s.env_tm, N * sizeof *s.env_tm);
         ig__free(ctx, s.area, N * sizeof *s.area);
+        ig__free(ctx, s.uidx, N * sizeof *s.uidx);
+        ig__free(ctx, s.urow, N * sizeof *s.urow);
+        ig__free(ctx, s.ucol, N * sizeof *s.ucol);
+        ig__free(ctx, s.uoff, (np + 1) * sizeof *s.uoff);
     }
     ig_results_destroy(res);
     pthread_mutex_destroy(&s.mu);

@@ -2,16 +2,19 @@
  *
  * Points and targets are viewed in (row, column) order as rows of cells
  * (grids already come in that order; anything else is radix-sorted once).
- * Targets are cut into bands of T lattice rows, one task each, and each
- * band is swept left to right in chunks of at most T x T targets: a chunk
- * starts at the leftmost target not yet done, so empty stretches (sea,
- * mountains) cost nothing. A chunk gets dense planes, one per value array,
- * covering its targets plus a halo of R cells, filled from the points
- * through one cursor per point row; then row runs, rectangles, direct or FFT
- * convolution (focal_sum.c, focal_fft.c) write its targets' slots. Each
- * task writes only its own targets, and a chunk's result depends only on
- * the data, so every thread count gives the same bits. T grows with R
- * (64 .. 512) so the halo stays a small share of a plane. */
+ * Targets are cut into bands of T lattice rows, one task each. A band
+ * first copies its points' values into one interleaved array (one
+ * sequential pass over the inputs; for row runs, their running sums along
+ * each row), then is swept left to right in chunks of T rows by CW
+ * columns: a chunk starts at the leftmost target not yet done, so empty
+ * stretches (sea, mountains) cost nothing. A chunk gets a dense plane over
+ * its targets' bounding box plus a halo of R cells (ranks for row runs,
+ * values or row sums otherwise); row runs, rectangles, direct or FFT
+ * convolution (focal_sum.c, focal_fft.c) then write the band's results,
+ * which go to the caller's arrays at the end of the band. Each task writes
+ * only its own targets, and a chunk's result depends only on the data, so
+ * every thread count gives the same bits. T grows with R (64 .. 512) so
+ * the halo stays a small share of a plane. */
 #include <stdint.h>
 #include <string.h>
 
@@ -206,6 +209,7 @@ typedef struct focal_job {
                                  sum of the groups) */
     int32_t T;  /* band height, and chunk width for the FFT */
     int32_t CW; /* chunk width otherwise */
+    int ranks;  /* flat runs: row prefix sums per point and rank planes */
     size_t nt;
     double *out;
     size_t n_bands;
@@ -222,7 +226,9 @@ typedef struct band_ws {
     double *planes; /* L * plane_cap */
     double *work;   /* FFT scratch */
     double *acc;    /* one plane row */
-    double *pv;     /* values of the band's points, from point i0 */
+    double *pv;     /* values of the band's points, from point i0; or, for
+                       rank planes, their prefix sums along each row (E) */
+    uint32_t *cnt;  /* a zero row of counts (rank planes) */
     double *res;    /* results of the band's targets, from target t0 */
     size_t i0, t0;
     void *lists;    /* tr, tc, tl for every target of the band; off */
@@ -249,13 +255,14 @@ static ig_status ws_make(const focal_job *J, size_t n_trows, size_t n_prows,
     memset(w, 0, sizeof *w);
     size_t L = J->L, R = (size_t)J->k->R;
     size_t acc = round8(((size_t)J->CW + 2 * R + 8) * L);
-    size_t pv = round8(n_pts * L), res = round8(n_tgts * L);
+    size_t pv = round8((n_pts + n_prows + 1) * L), res = round8(n_tgts * L);
     size_t doubles = L * J->plane_cap + J->work_cap + acc + pv + res;
     size_t n_off = J->k->nnz > 4 * R + 2 ? J->k->nnz : 4 * R + 2;
     w->block_bytes = doubles * sizeof(double) + 64;
+    size_t cnt = (size_t)J->CW + 2 * R + 8;
     w->lists_bytes = n_tgts * (2 * sizeof(int32_t) + sizeof(size_t)) +
                      (n_trows + n_prows) * sizeof(size_t) +
-                     n_off * sizeof(ptrdiff_t) + 64;
+                     n_off * sizeof(ptrdiff_t) + cnt * sizeof(uint32_t) + 64;
     w->block = ig__alloc(J->ctx, w->block_bytes);
     w->lists = ig__alloc(J->ctx, w->lists_bytes);
     if (!w->block || !w->lists) {
@@ -275,6 +282,8 @@ static ig_status ws_make(const focal_job *J, size_t n_trows, size_t n_prows,
     w->off = (ptrdiff_t *)(void *)(w->pcur + n_prows);
     w->tr = (int32_t *)(void *)(w->off + n_off);
     w->tc = w->tr + n_tgts;
+    w->cnt = (uint32_t *)(void *)(w->tc + n_tgts);
+    memset(w->cnt, 0, cnt * sizeof *w->cnt);
     return IG_OK;
 }
 
@@ -353,18 +362,30 @@ typedef struct lane4 {
 /* The points of row q (of p0 .. p0 + np) inside the fill window's columns:
  * [*i, *e), moving the row's cursor past columns left of the window (never
  * needed again: windows only move right). 0 when the row is outside. */
+/* First index in [lo, hi) of the sorted columns col with col > x. */
+static size_t col_after(const int32_t *col, size_t lo, size_t hi, int64_t x)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (col[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static int window_row(const focal_job *J, band_ws *w, size_t p0, size_t q,
                       const chunk_geo *g, size_t *i_out, size_t *e_out)
 {
     const rows_view *P = J->pts;
     int64_t y = P->row[p0 + q];
     if (y < g->fy0 || y > g->fy1) return 0;
-    size_t i = w->pcur[q], end = P->start[p0 + q + 1], e;
+    size_t i = w->pcur[q], end = P->start[p0 + q + 1];
     while (i < end && P->col[i] < g->fx0) i++;
     w->pcur[q] = i;
-    for (e = i; e < end && P->col[e] <= g->fx1;) e++;
     *i_out = i;
-    *e_out = e;
+    *e_out = col_after(P->col, i, end, g->fx1);
     return 1;
 }
 
@@ -443,6 +464,87 @@ static size_t fill_runs(const focal_job *J, band_ws *w, size_t p0, size_t np,
     return added;
 }
 
+/* For rank planes: the prefix sums along each point row of the band,
+ * interleaved: E[0] = 0 (for rows without points), then for row q of the
+ * band a 0 followed by the running sums of its points, at rank_base(). */
+static size_t rank_base(const rows_view *P, const band_ws *w, size_t p0,
+                        size_t q)
+{
+    return 1 + (P->start[p0 + q] - w->i0) + q;
+}
+
+/* Lanes b .. b + 3 of point values: the value arrays, NULL for spare
+ * lanes. */
+static void lane_arrays(const focal_job *J, size_t b, const double *v[4])
+{
+    for (size_t q = 0; q < 4; q++) v[q] = b + q < J->A ? J->val[b + q] : NULL;
+}
+
+static void band_prefix(const focal_job *J, band_ws *w, size_t p0,
+                        size_t np)
+{
+    const rows_view *P = J->pts;
+    size_t L = J->L;
+    memset(w->pv, 0, L * sizeof *w->pv);
+    for (size_t b = 0; b < L; b += 4) {
+        const double *v[4];
+        lane_arrays(J, b, v);
+        int full = v[3] != NULL;
+        for (size_t q = 0; q < np; q++) {
+            double *d = w->pv + rank_base(P, w, p0, q) * L + b;
+            double r0 = 0.0, r1 = 0.0, r2 = 0.0, r3 = 0.0;
+            size_t i = P->start[p0 + q], end = P->start[p0 + q + 1];
+            lane4 z = {{0.0, 0.0, 0.0, 0.0}};
+            *(lane4 *)(void *)d = z;
+            for (; i < end; i++) {
+                d += L;
+                if (full) {
+                    r0 += v[0][i];
+                    r1 += v[1][i];
+                    r2 += v[2][i];
+                    r3 += v[3][i];
+                } else {
+                    r0 += v[0] ? v[0][i] : 0.0;
+                    r1 += v[1] ? v[1][i] : 0.0;
+                    r2 += v[2] ? v[2][i] : 0.0;
+                }
+                lane4 run = {{r0, r1, r2, r3}};
+                *(lane4 *)(void *)d = run;
+            }
+        }
+    }
+}
+
+/* Rank plane: for each cell, the index in E of the prefix sum of the points
+ * of its row at or left of it (0: a row without points). Counts are
+ * scattered into a zero row and summed in one branch-free pass. */
+static size_t fill_rank(const focal_job *J, band_ws *w, size_t p0, size_t np,
+                        const ig__fchunk *c, const chunk_geo *g)
+{
+    const rows_view *P = J->pts;
+    uint32_t *rank = (uint32_t *)(void *)w->planes, *cnt = w->cnt;
+    size_t added = 0, q = 0, i, e;
+    for (size_t py = 0; py < c->ph; py++) {
+        int64_t y = c->oy + (int64_t)py;
+        uint32_t *row = rank + py * c->pw;
+        while (q < np && P->row[p0 + q] < y) q++;
+        if (q == np || P->row[p0 + q] != y ||
+            !window_row(J, w, p0, q, g, &i, &e)) {
+            memset(row, 0, c->pw * sizeof *row);
+            continue;
+        }
+        added += e - i;
+        for (size_t k = i; k < e; k++) cnt[P->col[k] - c->ox]++;
+        uint32_t run = (uint32_t)(rank_base(P, w, p0, q) + (i - P->start[p0 + q]));
+        for (size_t x = 0; x < c->pw; x++) {
+            run += cnt[x];
+            cnt[x] = 0;
+            row[x] = run;
+        }
+    }
+    return added;
+}
+
 static void chunk_run(const focal_job *J, band_ws *w, size_t p0, size_t np,
                       int64_t by0, int64_t cx0, ig__fchunk *c)
 {
@@ -456,6 +558,8 @@ static void chunk_run(const focal_job *J, band_ws *w, size_t p0, size_t np,
     } else if (g.how == M_DIRECT) {
         memset(w->planes, 0, cells * J->L * sizeof(double));
         added = fill(J, w, p0, np, c, &g, J->L, 1);
+    } else if (g.how == M_RUNS && J->ranks) {
+        added = fill_rank(J, w, p0, np, c, &g);
     } else {
         added = fill_runs(J, w, p0, np, c, &g);
     }
@@ -470,7 +574,8 @@ static void chunk_run(const focal_job *J, band_ws *w, size_t p0, size_t np,
         size_t n_off = 0;
         for (int32_t r = 0; r <= 2 * J->k->R; r++)
             n_off += J->k->lo[r] <= J->k->hi[r] ? 2 : 0;
-        ig__focal_runs_eval(c, w->planes, w->off, n_off);
+        ig__focal_runs_eval(c, (const uint32_t *)(const void *)w->planes,
+                            w->pv, w->off, n_off);
         break;
     }
     case M_RECT:
@@ -498,8 +603,9 @@ static size_t gather(const focal_job *J, band_ws *w, size_t t0, size_t nrows,
     const rows_view *V = J->tgt;
     size_t m = 0;
     for (size_t q = 0; q < nrows; q++) {
-        size_t i = w->tcur[q], end = V->start[t0 + q + 1];
-        for (; i < end && V->col[i] < cx0 + J->CW; i++, m++) {
+        size_t i = w->tcur[q];
+        size_t end = col_after(V->col, i, V->start[t0 + q + 1], cx0 + J->CW - 1);
+        for (; i < end; i++, m++) {
             w->tr[m] = V->row[t0 + q];
             w->tc[m] = V->col[i];
             w->tl[m] = i - w->t0;
@@ -610,7 +716,10 @@ static ig_status band_task(void *ud, size_t b)
         return IG_ERR_NOMEM;
     w.i0 = P->start[p0];
     w.t0 = V->start[t0];
-    band_values(J, &w, n_pts);
+    if (J->ranks)
+        band_prefix(J, &w, p0, p1 - p0);
+    else
+        band_values(J, &w, n_pts);
     for (size_t q = 0; q < nt_rows; q++) w.tcur[q] = V->start[t0 + q];
     for (size_t q = 0; q < p1 - p0; q++) w.pcur[q] = P->start[p0 + q];
     for (;;) {
@@ -757,6 +866,7 @@ static ig_status run_bands(ig_ctx *ctx, const ig_lattice *src,
     J.L = (J.A + 3) & ~(size_t)3;
     J.T = o->tile > 0 ? o->tile : auto_tile(k->R);
     J.CW = J.T * CHUNK_ASPECT > CHUNK_MAX_W ? J.T : J.T * CHUNK_ASPECT;
+    J.ranks = k->runs && J.method == IG__FOCAL_AUTO && !(k->rect && k->R >= 3);
     if (J.CW < J.T) J.CW = J.T;
     J.nt = n_targets;
     J.out = out;

@@ -57,11 +57,12 @@ typedef struct ig__fkern {
 ig_status ig__focal_kern_make(ig_ctx *ctx, const ig__ktable *kt, ig__fkern *out);
 void ig__focal_kern_free(ig_ctx *ctx, ig__fkern *k);
 
-/* One chunk of targets and the planes around it. Runs, rectangles and
- * direct sums use one interleaved plane: lattice cell (y, x) holds the
- * value arrays in lanes 0 .. A-1 of element ((y - oy) * pw + (x - ox)) * L
- * (L: A rounded up to a multiple of 4; spare lanes are 0), so one pass
- * over a run serves every array at once. The FFT uses planar planes: array
+/* One chunk of targets and the planes around it. Rectangles and direct
+ * sums use one interleaved plane: lattice cell (y, x) holds the value
+ * arrays in lanes 0 .. A-1 of element ((y - oy) * pw + (x - ox)) * L (L: A
+ * rounded up to a multiple of 4; spare lanes are 0), so one pass over a
+ * window serves every array at once. Row runs use a rank plane of the
+ * same cells (see ig__focal_runs_eval). The FFT uses planar planes: array
  * a at plane + a * cap, cell (y, x) at (y - oy) * pw + (x - ox). Targets
  * come in (row, column) order; the result of target i for array a goes to
  * res[tl[i] * L + a] (the band's results, interleaved like the planes). */
@@ -75,14 +76,18 @@ typedef struct ig__fchunk {
     double *res;
 } ig__fchunk;
 
-/* Row runs: the plane holds prefix sums along each row (the driver builds
- * them while filling) after a zero column. off: the plane offsets of each
- * non-empty run's end and of its start - 1 (2 per run, 2 (2R + 1) at
- * most), from ig__focal_runs_offsets. */
+/* Row runs. E holds, for each lattice row of the band, a 0 and then the
+ * running sums (L lanes) of its points in column order; the rank plane
+ * (uint32 per cell, a zero column in front) holds for each cell the index
+ * in E of the sum of the points of its row at or left of it. A run
+ * [x + lo, x + hi] of a target is then E[rank(x + hi)] - E[rank(x + lo -
+ * 1)]. off: the rank-plane offsets of each non-empty run's end and of its
+ * start - 1 (2 per run, 2 (2R + 1) at most), from ig__focal_runs_offsets.
+ */
 void ig__focal_runs_offsets(const ig__fkern *k, const ig__fchunk *c,
                             ptrdiff_t *off);
-void ig__focal_runs_eval(const ig__fchunk *c, const double *plane,
-                         const ptrdiff_t *off, size_t n_off);
+void ig__focal_runs_eval(const ig__fchunk *c, const uint32_t *rank,
+                         const double *E, const ptrdiff_t *off, size_t n_off);
 /* Rectangular flat tables: from the row prefix sums, row runs, then prefix
  * sums of those down the columns (plane row 0 and column 0 precede the
  * windows); acc: scratch of one plane row, all 0 on entry and on exit. */

@@ -122,13 +122,13 @@ void ig__focal_kern_free(ig_ctx *ctx, ig__fkern *k)
 void ig__focal_runs_offsets(const ig__fkern *k, const ig__fchunk *c,
                             ptrdiff_t *off)
 {
-    ptrdiff_t L = (ptrdiff_t)c->L, rs = (ptrdiff_t)c->pw * L;
+    ptrdiff_t rs = (ptrdiff_t)c->pw;
     size_t n = 0;
     for (int32_t r = 0; r <= 2 * k->R; r++) {
         if (k->lo[r] > k->hi[r]) continue;
         ptrdiff_t row = (ptrdiff_t)(r - k->R) * rs;
-        off[n++] = row + (ptrdiff_t)k->hi[r] * L;
-        off[n++] = row + (ptrdiff_t)(k->lo[r] - 1) * L;
+        off[n++] = row + (ptrdiff_t)k->hi[r];
+        off[n++] = row + (ptrdiff_t)(k->lo[r] - 1);
     }
 }
 
@@ -139,6 +139,12 @@ void ig__focal_direct_offsets(const ig__fkern *k, const ig__fchunk *c,
     for (int32_t r = 0; r <= 2 * k->R; r++)
         for (size_t e = k->estart[r]; e < k->estart[r + 1]; e++)
             off[e] = (ptrdiff_t)(r - k->R) * rs + (ptrdiff_t)k->edx[e] * L;
+}
+
+/* Plane cell of lattice cell (y, x). */
+static size_t cell(const ig__fchunk *c, int64_t y, int64_t x)
+{
+    return (size_t)(y - c->oy) * c->pw + (size_t)(x - c->ox);
 }
 
 /* First lane of lattice cell (y, x). */
@@ -161,26 +167,63 @@ static inline void put(const ig__fchunk *c, size_t i, size_t b,
 /* ---- row runs -------------------------------------------------------------
  */
 
-void ig__focal_runs_eval(const ig__fchunk *c, const double *plane,
-                         const ptrdiff_t *off, size_t n_off)
+/* Targets are evaluated four at a time: the sums of one target form a
+ * chain of dependent additions (one per run), so four targets in flight
+ * keep the adders busy. Each target's own sum is the same sequence of
+ * operations whatever the grouping. */
+#define RUN(p, s0, s1, s2, s3)                                       \
+    do {                                                             \
+        const double *h_ = E + (size_t)(p)[oh] * L + b;              \
+        const double *l_ = E + (size_t)(p)[ol] * L + b;              \
+        s0 += h_[0] - l_[0];                                         \
+        s1 += h_[1] - l_[1];                                         \
+        s2 += h_[2] - l_[2];                                         \
+        s3 += h_[3] - l_[3];                                         \
+    } while (0)
+
+void ig__focal_runs_eval(const ig__fchunk *c, const uint32_t *rank,
+                         const double *E, const ptrdiff_t *off, size_t n_off)
 {
-    for (size_t i = 0; i < c->m; i++) {
-        const double *base = at(c, plane, c->tr[i], c->tc[i]);
-        for (size_t b = 0; b < c->L; b += LB) {
-            const double *p = base + b;
+    size_t i = 0, L = c->L;
+    for (; i + 4 <= c->m; i += 4) {
+        const uint32_t *p0 = rank + cell(c, c->tr[i], c->tc[i]);
+        const uint32_t *p1 = rank + cell(c, c->tr[i + 1], c->tc[i + 1]);
+        const uint32_t *p2 = rank + cell(c, c->tr[i + 2], c->tc[i + 2]);
+        const uint32_t *p3 = rank + cell(c, c->tr[i + 3], c->tc[i + 3]);
+        for (size_t b = 0; b < L; b += LB) {
+            double a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0,
+                   b3 = 0, c0 = 0, c1 = 0, c2 = 0, c3 = 0, d0 = 0, d1 = 0,
+                   d2 = 0, d3 = 0;
+            for (size_t r = 0; r < n_off; r += 2) {
+                ptrdiff_t oh = off[r], ol = off[r + 1];
+                RUN(p0, a0, a1, a2, a3);
+                RUN(p1, b0, b1, b2, b3);
+                RUN(p2, c0, c1, c2, c3);
+                RUN(p3, d0, d1, d2, d3);
+            }
+            const double sa[LB] = {a0, a1, a2, a3}, sb[LB] = {b0, b1, b2, b3};
+            const double sc[LB] = {c0, c1, c2, c3}, sd[LB] = {d0, d1, d2, d3};
+            put(c, i, b, sa);
+            put(c, i + 1, b, sb);
+            put(c, i + 2, b, sc);
+            put(c, i + 3, b, sd);
+        }
+    }
+    for (; i < c->m; i++) {
+        const uint32_t *p = rank + cell(c, c->tr[i], c->tc[i]);
+        for (size_t b = 0; b < L; b += LB) {
             double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
             for (size_t r = 0; r < n_off; r += 2) {
-                const double *h = p + off[r], *l = p + off[r + 1];
-                s0 += h[0] - l[0];
-                s1 += h[1] - l[1];
-                s2 += h[2] - l[2];
-                s3 += h[3] - l[3];
+                ptrdiff_t oh = off[r], ol = off[r + 1];
+                RUN(p, s0, s1, s2, s3);
             }
             const double s[LB] = {s0, s1, s2, s3};
             put(c, i, b, s);
         }
     }
 }
+
+#undef RUN
 
 /* ---- rectangles ------------------------------------------------------------
  */
