@@ -29,16 +29,17 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: bench_focal [--grid FILE] [--cells N] [--runs R]\n"
-          "                   [--threads T] [--only eu|dense]\n"
-          "  --grid FILE  part eu on this grid (3 groups detected or NAT,\n"
-          "               EU_OTH, OTH) instead of the synthetic one\n"
-          "  --cells N    populated cells of the synthetic part eu (1.9e6)\n"
-          "  --runs R     timed runs per item, median reported (default 5)\n"
-          "  --threads T  threads for the focal sums (default 1, as the\n"
-          "               baselines)\n"
-          "  --only PART  eu or dense\n",
-          f);
+    fputs(
+        "usage: bench_focal [--grid FILE] [--cells N] [--runs R]\n"
+        "                   [--threads T] [--only eu|dense]\n"
+        "  --grid FILE  part eu on this grid (3 groups detected or NAT,\n"
+        "               EU_OTH, OTH) instead of the synthetic one\n"
+        "  --cells N    populated cells of the synthetic part eu (1.9e6)\n"
+        "  --runs R     timed runs per item, median reported (default 5)\n"
+        "  --threads T  threads for the focal sums (default 1, as the\n"
+        "               baselines)\n"
+        "  --only PART  eu or dense\n",
+        f);
 }
 
 /* ---- the sparse 1 km country --------------------------------------------- */
@@ -117,7 +118,8 @@ static ig_grid *read_grid(const char *path)
     return g;
 }
 
-/* ---- baselines ------------------------------------------------------------ */
+/* ---- baselines ------------------------------------------------------------
+ */
 
 typedef struct base {
     double sum_ms, run_ms; /* run_ms 0 when not measured */
@@ -164,7 +166,8 @@ static double time_aspatial(const ig_grid *g, int runs, size_t *n_measures)
     return st == IG_OK ? ms : 0.0;
 }
 
-/* ---- focal sums ------------------------------------------------------------ */
+/* ---- focal sums ------------------------------------------------------------
+ */
 
 typedef struct focal_in {
     ig_lattice L;
@@ -181,8 +184,8 @@ static int focal_setup(focal_in *f, const ig_grid *g, int threads)
     size_t G = ig_grid_ngroups(g);
     if (G > 63) G = 63;
     for (size_t k = 0; k < G; k++) f->counts[k] = ig_grid_counts(g, k);
-    ig_lattice L = {f->n, ig_grid_rows(g), ig_grid_cols(g), G, f->counts,
-                    ig_grid_totals(g), ig_grid_cell_size_m(g)};
+    ig_lattice L = {f->n,      ig_grid_rows(g),   ig_grid_cols(g),       G,
+                    f->counts, ig_grid_totals(g), ig_grid_cell_size_m(g)};
     f->L = L;
     f->out = malloc((G + 1) * f->n * sizeof *f->out);
     ig_ctx_opts co;
@@ -199,8 +202,8 @@ static void focal_done(focal_in *f)
 }
 
 /* Time one scale; prints the line; returns the median ms (< 0 on error). */
-static double time_scale(focal_in *f, const char *part, ig_kernel k,
-                         double r, int runs, const base *b)
+static double time_scale(focal_in *f, const char *part, ig_kernel k, double r,
+                         int runs, const base *b)
 {
     ig_scale s = {k, r, 0.0};
     ig_status st = IG_OK;
@@ -212,10 +215,11 @@ static double time_scale(focal_in *f, const char *part, ig_kernel k,
     });
     /* a checksum of the population sums, to compare builds */
     double pop = bench_ksum(f->out + f->L.n_groups * f->n, f->n);
-    printf("bench focal.%s.%s r=%g cells=%zu reps=%d median_ms=%.3f "
-           "ns_per_cell=%.2f ratio_to_sum=%.2f",
-           part, ig_kernel_name(k), r, f->n, runs, ms,
-           ms * 1e6 / (double)f->n, ms / b->sum_ms);
+    printf(
+        "bench focal.%s.%s r=%g cells=%zu reps=%d median_ms=%.3f "
+        "ns_per_cell=%.2f ratio_to_sum=%.2f",
+        part, ig_kernel_name(k), r, f->n, runs, ms, ms * 1e6 / (double)f->n,
+        ms / b->sum_ms);
     if (b->run_ms > 0.0) printf(" ratio_to_aspatial=%.3f", ms / b->run_ms);
     if (st == IG_OK) {
         printf(" pop_sum=%.6e\n", pop);
@@ -242,9 +246,10 @@ static int part_eu(const char *path, uint64_t cells, int runs, int threads)
     b.run_ms = time_aspatial(g, runs, &nm);
     printf("bench baseline.ksum cells=%zu reps=%d median_ms=%.3f\n", n, runs,
            b.sum_ms);
-    printf("bench baseline.aspatial cells=%zu measures=%zu reps=%d "
-           "median_ms=%.3f ratio_to_sum=%.2f\n",
-           n, nm, runs, b.run_ms, b.run_ms / b.sum_ms);
+    printf(
+        "bench baseline.aspatial cells=%zu measures=%zu reps=%d "
+        "median_ms=%.3f ratio_to_sum=%.2f\n",
+        n, nm, runs, b.run_ms, b.run_ms / b.sum_ms);
     focal_in f;
     int bad = 0;
     if (!focal_setup(&f, g, threads)) {
@@ -260,9 +265,10 @@ static int part_eu(const char *path, uint64_t cells, int runs, int threads)
         if (ms < 0.0) bad = 1;
         total += ms;
     }
-    printf("bench focal.eu.profile8 threads=%d total_ms=%.3f "
-           "ratio_to_aspatial=%.3f\n",
-           threads, total, b.run_ms > 0 ? total / b.run_ms : 0.0);
+    printf(
+        "bench focal.eu.profile8 threads=%d total_ms=%.3f "
+        "ratio_to_aspatial=%.3f\n",
+        threads, total, b.run_ms > 0 ? total / b.run_ms : 0.0);
     focal_done(&f);
     ig_grid_destroy(g);
     return bad;
@@ -332,8 +338,9 @@ int main(int argc, char **argv)
     }
     if (cells < 1000 || cells > 50000000u || runs < 1 ||
         runs > IG_BENCH_MAX_RUNS || threads < 1 || threads > 256) {
-        fprintf(stderr, "bench_focal: need 1e3 <= --cells <= 5e7, "
-                        "1 <= --runs <= %d, 1 <= --threads <= 256\n",
+        fprintf(stderr,
+                "bench_focal: need 1e3 <= --cells <= 5e7, "
+                "1 <= --runs <= %d, 1 <= --threads <= 256\n",
                 IG_BENCH_MAX_RUNS);
         return 2;
     }

@@ -47,12 +47,17 @@ typedef enum ig_kernel {
 
 /** Name of kernel @p k ("disc", "square", ...), or NULL. */
 IG_API const char *ig_kernel_name(ig_kernel k);
-/** Kernel called @p name. @return IG_OK; IG_ERR_NOT_FOUND with a message
- *  that lists the known kernels. */
+/** Kernel called @p name: one of the names above or libpysal's
+ *  ("uniform", "quartic", "quadratic", "triangular"), in any case.
+ *  @return IG_OK; IG_ERR_NOT_FOUND with a message that lists the known
+ *  kernels (*out untouched); IG_ERR_DOMAIN for a NULL name. */
 IG_API ig_status ig_kernel_parse(const char *name, ig_kernel *out,
                                  ig_error *err);
 /** Weight of kernel @p k at offset (@p dx_m, @p dy_m) metres for radius
- *  @p radius_m (> 0): the definition above, used by every code path. */
+ *  @p radius_m (> 0): the definition above, used by every code path.
+ *  Distances are compared as squares with a relative slack of 1e-12, so
+ *  a cell on the rim (d = r, up to the rounding of r) is inside. 1 at the
+ *  origin for any radius; 0 elsewhere for a radius that is not > 0. */
 IG_API double ig_kernel_weight(ig_kernel k, double dx_m, double dy_m,
                                double radius_m);
 
@@ -109,7 +114,8 @@ typedef struct ig_lattice {
  *                  out[n_groups * n_targets + j]
  * @param reach_m   n_targets values, or NULL: for k scales the centre
  *                  distance of the farthest point that contributes; for
- *                  kernels the largest centre distance the kernel reaches
+ *                  kernels the largest centre distance of a lattice offset
+ *                  with a non-zero weight (the same for every target)
  * @param err       error detail, or NULL
  * @return IG_OK; IG_ERR_DOMAIN (radius or k not positive or not finite, a
  *         count below 0, cell_m <= 0); IG_ERR_NOMEM; IG_ERR_CANCELLED.
@@ -141,7 +147,8 @@ IG_API ig_status ig_scale_check(const ig_scale *scale, int32_t cell_m,
                                 double extent_m, double population,
                                 char *note, size_t cap, ig_error *err);
 
-/** Format a scale for output ("1000" for a radius in metres, "k200"). */
+/** Format a scale for output ("1000" or "1500.5" for a radius in metres,
+ *  "k200"), up to 10 significant digits, NUL-terminated within @p cap. */
 IG_API void ig_scale_format(const ig_scale *scale, char *buf, size_t cap);
 
 #ifdef __cplusplus

@@ -73,12 +73,30 @@ typedef struct ig__min {
      * (ig_measure_compute computes it from the units, edge = place). */
     const double *const *env;
     const double *env_t;
-    /* multigroup scale measures: sum_i (t_i / T) E~_i, the mean entropy
-     * of the local environments (ig__env_mean_entropy), when the runner
-     * computed it once for H~ and M~ */
-    int has_env_E;
-    double env_E;
+    /* Scale measures: the sums over the units of ig__env_stats(), when
+     * the runner computed them once per place for every measure; NULL:
+     * the measure computes them. */
+    const struct ig__envstats *envstats;
 } ig__min;
+
+/* What the measures on local environments are made of, from one pass
+ * over the units (measures/spatial/environment.c). With p~_ig =
+ * env[g][i] / env_t[i] and sums over the units with t_i > 0:
+ *   xs[g] = sum_i x_ig min(p~_ig, 1)       (isolation times X_g)
+ *   tE    = sum_i t_i E~_i,  E~_i = -sum_g p~_ig ln p~_ig
+ *   tD    = sum_i t_i sum_g |p~_ig - pi_g|,  pi_g = gsum[g] / T
+ * bad is the first populated unit whose environment is empty, or
+ * (size_t)-1. Compensated sums. */
+typedef struct ig__envstats {
+    double *xs; /* n_groups, or NULL when not wanted */
+    double tE, tD;
+    int multi;  /* tE and tD were computed */
+    size_t bad;
+} ig__envstats;
+
+/* Fill st (st->xs allocated by the caller, or NULL) from `in`; multi: also
+ * tE and tD (in->gsum required). IG_ERR_NOMEM (no message) on failure. */
+ig_status ig__env_stats(const ig__min *in, int multi, ig__envstats *st);
 
 #define IG_MEASURE(id, fam, flags, rmin, rmax, rtext, params, summary, cite) \
     ig_status ig__m_##id(const ig__min *in, double *value);
@@ -92,12 +110,6 @@ ig__measure_fn ig__measure_impl(size_t index);
  * population -> IG_ERR_NUMERIC; non-finite results are errors). */
 ig_status ig__measure_call(const ig_measure_info *m, const ig__min *in,
                            double *value);
-
-/* sum_i (t_i / T) E~_i over the units with t_i > 0 (measures/spatial/
- * environment.c): the population-weighted mean entropy of the local
- * environments that spatial_information_theory and
- * spatial_mutual_information share. */
-double ig__env_mean_entropy(const ig__min *in);
 
 /* Check the spatial parameters of measure m (adjacency, decay, edge,
  * centre, scale); IG_OK for measures that are not spatial. */

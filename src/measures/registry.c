@@ -89,6 +89,7 @@ static void release(ig_ctx *ctx, prepared *pr)
 
 int ig__measure_reads_split(const ig_measure_info *m)
 {
+    if (m->flags & (IG_MF_SPATIAL | IG_MF_SCALE)) return 0;
     if (m->family == IG_FAM_SINGLE) return strcmp(m->name, "share") != 0;
     return strcmp(m->name, "mutual_information") == 0 ||
            strcmp(m->name, "multi_information_theory") == 0 ||

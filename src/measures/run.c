@@ -47,13 +47,25 @@ typedef struct view {
     const double *area;
     const double **env; /* n_groups pointers, or NULL */
     const double *env_t_single, *env_t_multi;
-    int has_env_E;
-    double env_E;
+    /* sums of ig__env_stats for the single-group (es_single, with xs) and
+     * multigroup (es_multi) inputs: the same struct when t is the same */
+    ig__envstats es_single, es_multi;
+    double *es_xs;
+    int has_es_single, has_es_multi;
+    /* their parts over blocks of ENV_BLOCK units (phase 2c) */
+    size_t n_blk;
+    ig__envstats *blk_single, *blk_multi;
+    double *blk_xs; /* n_blk * n_groups */
 } view;
+
+/* Units per block of the environment sums: blocks are fixed, so the sums
+ * (compensated per block, then over blocks in order) are the same for
+ * every thread count. */
+#define ENV_BLOCK 65536
 
 /* What phase 2 computes for the selected measures. */
 typedef struct prep_plan {
-    int Y, bycounts, pairsum, sqdev, tm, env_E;
+    int Y, bycounts, pairsum, sqdev, tm, env_single, env_multi;
 } prep_plan;
 
 typedef struct task {
@@ -100,6 +112,9 @@ typedef struct run_state {
     size_t *uoff;       /* nplaces + 1 */
     size_t *uidx;       /* n_used: cell index in the grid */
     int32_t *urow, *ucol;
+    /* phase 2c items: (place, block) */
+    uint32_t *blk_place, *blk_index;
+    size_t n_blk;
 } run_state;
 
 void ig_run_opts_init(ig_run_opts *o)
@@ -124,6 +139,10 @@ static void free_view(ig_ctx *ctx, view *v, size_t ng)
     ig__free(ctx, (void *)v->counts, ng * sizeof *v->counts);
     ig__free(ctx, v->X, ng * sizeof *v->X);
     ig__free(ctx, (void *)v->env, ng * sizeof *v->env);
+    ig__free(ctx, v->es_xs, ng * sizeof *v->es_xs);
+    ig__free(ctx, v->blk_single, v->n_blk * sizeof *v->blk_single);
+    ig__free(ctx, v->blk_multi, v->n_blk * sizeof *v->blk_multi);
+    ig__free(ctx, v->blk_xs, v->n_blk * ng * sizeof *v->blk_xs);
 }
 
 static double *own_array(ig_ctx *ctx, view *v)
@@ -292,10 +311,8 @@ static void task_input(const run_state *s, const view *v, long group,
     in->area = v->area;
     in->env = v->env;
     in->env_t = group >= 0 ? v->env_t_single : v->env_t_multi;
-    if (group < 0) {
-        in->has_env_E = v->has_env_E;
-        in->env_E = v->env_E;
-    }
+    if (group >= 0 && v->has_es_single) in->envstats = &v->es_single;
+    if (group < 0 && v->has_es_multi) in->envstats = &v->es_multi;
 }
 
 /* Phase 2a, item i: place by_size[i / ng], group i % ng. */
@@ -324,6 +341,117 @@ static ig_status prep_group(void *ud, size_t i)
     return IG_OK;
 }
 
+/* Phase 2c, item i: block blk_item[i] of a place's environment sums. */
+static ig_status env_block(void *ud, size_t i)
+{
+    run_state *s = ud;
+    size_t p = s->blk_place[i], b = s->blk_index[i];
+    view *v = &s->views[p];
+    size_t ng = ig_grid_ngroups(s->grid);
+    size_t lo = b * ENV_BLOCK, hi = lo + ENV_BLOCK < v->n ? lo + ENV_BLOCK : v->n;
+    const double *cnt[256], *env[256];
+    int same = v->t_multi == v->t_single;
+    int single = s->plan.env_single && v->T_single > 0.0;
+    int multi = s->plan.env_multi && v->T_multi > 0.0;
+    for (int pass = 0; pass < 2; pass++) {
+        /* pass 0: single (and multi when t is the same); 1: multi alone */
+        int want_x = pass == 0 && single;
+        int want_m = multi && (pass == 0 ? same : !same);
+        if (!want_x && !want_m) continue;
+        ig__min in;
+        task_input(s, v, want_m ? -1 : 0, &in);
+        for (size_t g = 0; g < ng; g++) {
+            cnt[g] = in.counts[g] + lo;
+            env[g] = in.env[g] + lo;
+        }
+        in.counts = cnt;
+        in.env = env;
+        in.t += lo;
+        in.env_t += lo;
+        in.n = hi - lo;
+        in.envstats = NULL;
+        ig__envstats *out = want_x ? &v->blk_single[b] : &v->blk_multi[b];
+        out->xs = want_x ? v->blk_xs + b * ng : NULL;
+        if (ig__env_stats(&in, want_m, out) != IG_OK) return IG_ERR_NOMEM;
+        if (out->bad != (size_t)-1) out->bad += lo;
+        if (want_x && want_m) v->blk_multi[b] = *out;
+    }
+    return IG_OK;
+}
+
+/* Add up the blocks of view v into es (xs: n_groups values or NULL). */
+static void env_combine(const ig__envstats *blk, size_t nb, size_t ng,
+                        double *xs, ig__envstats *es)
+{
+    ig_ksum kE, kD;
+    ig_ksum_init(&kE);
+    ig_ksum_init(&kD);
+    es->bad = (size_t)-1;
+    es->multi = blk[0].multi;
+    for (size_t b = 0; b < nb; b++) {
+        ig_ksum_add(&kE, blk[b].tE);
+        ig_ksum_add(&kD, blk[b].tD);
+        if (es->bad == (size_t)-1) es->bad = blk[b].bad;
+    }
+    es->tE = ig_ksum_value(&kE);
+    es->tD = ig_ksum_value(&kD);
+    es->xs = xs;
+    for (size_t g = 0; xs && g < ng; g++) {
+        ig_ksum k;
+        ig_ksum_init(&k);
+        for (size_t b = 0; b < nb; b++) ig_ksum_add(&k, blk[b].xs[g]);
+        xs[g] = ig_ksum_value(&k);
+    }
+}
+
+/* Phase 2c: the environment sums of every place, block by block in
+ * parallel, then added up per place in block order. */
+static ig_status prep_envs(run_state *s)
+{
+    ig_ctx *ctx = s->ctx;
+    size_t np = ig_grid_nplaces(s->grid), ng = ig_grid_ngroups(s->grid);
+    size_t total = 0;
+    for (size_t p = 0; p < np; p++) {
+        view *v = &s->views[p];
+        if (!v->env || !v->n) continue;
+        v->n_blk = (v->n + ENV_BLOCK - 1) / ENV_BLOCK;
+        v->blk_single = ig__calloc(ctx, v->n_blk, sizeof *v->blk_single);
+        v->blk_multi = ig__calloc(ctx, v->n_blk, sizeof *v->blk_multi);
+        v->blk_xs = ig__calloc(ctx, v->n_blk * ng, sizeof *v->blk_xs);
+        v->es_xs = ig__calloc(ctx, ng, sizeof *v->es_xs);
+        if (!v->blk_single || !v->blk_multi || !v->blk_xs || !v->es_xs)
+            return IG_ERR_NOMEM;
+        total += v->n_blk;
+    }
+    s->blk_place = ig__alloc(ctx, (total ? total : 1) * sizeof *s->blk_place);
+    s->blk_index = ig__alloc(ctx, (total ? total : 1) * sizeof *s->blk_index);
+    s->n_blk = total;
+    if (!s->blk_place || !s->blk_index) return IG_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t q = 0; q < np; q++) { /* biggest places first */
+        size_t p = s->by_size[q];
+        for (size_t b = 0; b < s->views[p].n_blk; b++) {
+            s->blk_place[k] = (uint32_t)p;
+            s->blk_index[k++] = (uint32_t)b;
+        }
+    }
+    ig_status st = ig__parallel_for(ctx, total, env_block, s);
+    if (st != IG_OK) return st;
+    for (size_t p = 0; p < np; p++) {
+        view *v = &s->views[p];
+        if (!v->n_blk) continue;
+        if (s->plan.env_single && v->T_single > 0.0) {
+            env_combine(v->blk_single, v->n_blk, ng, v->es_xs, &v->es_single);
+            v->has_es_single = 1;
+        }
+        if (s->plan.env_multi && v->T_multi > 0.0) {
+            env_combine(v->blk_multi, v->n_blk, ng, NULL, &v->es_multi);
+            v->has_es_multi = 1;
+        }
+    }
+    return IG_OK;
+}
+
 /* Phase 2b, item i: place by_size[i], after 2a (it reads the splits). */
 static ig_status prep_place(void *ud, size_t i)
 {
@@ -335,12 +463,6 @@ static ig_status prep_place(void *ud, size_t i)
         in.has_tm = 0;
         if (ig__multi_tm_sum(&in, &v->tm) != IG_OK) return IG_ERR_NOMEM;
         v->has_tm = 1;
-    }
-    if (s->plan.env_E && v->T_multi > 0.0 && v->env) {
-        ig__min in;
-        task_input(s, v, -1, &in);
-        v->env_E = ig__env_mean_entropy(&in);
-        v->has_env_E = 1;
     }
     return IG_OK;
 }
@@ -468,8 +590,10 @@ static void plan_prep(run_state *s, const unsigned char *sel)
                     SEL("multi_relative_diversity") ||
                     SEL("multi_squared_coefficient_of_variation");
     s->plan.tm = SEL("mutual_information") || SEL("multi_information_theory");
-    s->plan.env_E = SEL("spatial_information_theory") &&
-                    SEL("spatial_mutual_information");
+    s->plan.env_single = SEL("spatial_isolation") || SEL("spatial_exposure");
+    s->plan.env_multi = SEL("spatial_information_theory") ||
+                        SEL("spatial_mutual_information") ||
+                        SEL("spatial_dissimilarity_multi");
     /* the split units (count_tri.h), on t_single: for the measures that
      * read them, the multigroup ones only when they see the same t */
     s->plan.bycounts = 0;
@@ -837,8 +961,12 @@ ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
         st = ig__parallel_for(ctx, np * ng, prep_group, &s);
         if (st != IG_OK) goto fail;
     }
-    if (s.plan.tm || s.plan.env_E) {
+    if (s.plan.tm) {
         st = ig__parallel_for(ctx, np, prep_place, &s);
+        if (st != IG_OK) goto fail;
+    }
+    if ((s.plan.env_single || s.plan.env_multi) && s.env) {
+        st = prep_envs(&s);
         if (st != IG_OK) goto fail;
     }
     st = ig__parallel_for(ctx, s.n_tasks, run_task, &s);
@@ -873,6 +1001,9 @@ out:
         ig__free(ctx, s.urow, N * sizeof *s.urow);
         ig__free(ctx, s.ucol, N * sizeof *s.ucol);
         ig__free(ctx, s.uoff, (np + 1) * sizeof *s.uoff);
+        size_t nb = s.n_blk ? s.n_blk : 1;
+        ig__free(ctx, s.blk_place, nb * sizeof *s.blk_place);
+        ig__free(ctx, s.blk_index, nb * sizeof *s.blk_index);
     }
     ig_results_destroy(res);
     pthread_mutex_destroy(&s.mu);

@@ -80,8 +80,8 @@ static void radix_sort(uint64_t *key, uint64_t *k2, size_t *idx, size_t *i2,
 }
 
 /* perm: the input indices of the cells in (row, column) order. */
-static ig_status sort_cells(ig_ctx *ctx, const int32_t *row,
-                            const int32_t *col, size_t n, size_t **perm)
+static ig_status sort_cells(ig_ctx *ctx, const int32_t *row, const int32_t *col,
+                            size_t n, size_t **perm)
 {
     int64_t r0 = row[0], c0 = col[0], c1 = col[0];
     for (size_t i = 1; i < n; i++) {
@@ -127,8 +127,8 @@ static void view_free(ig_ctx *ctx, rows_view *v)
 }
 
 /* The row view of n > 0 cells. */
-static ig_status view_make(ig_ctx *ctx, const int32_t *row,
-                           const int32_t *col, size_t n, rows_view *v)
+static ig_status view_make(ig_ctx *ctx, const int32_t *row, const int32_t *col,
+                           size_t n, rows_view *v)
 {
     memset(v, 0, sizeof *v);
     v->n = n;
@@ -197,9 +197,13 @@ typedef enum chunk_method { M_RUNS, M_RECT, M_DIRECT, M_FFT } chunk_method;
 
 typedef struct focal_job {
     ig_ctx *ctx;
-    const ig__fkern *k;
+    const ig__fkern *k;  /* sets the planes: the widest kernel */
+    size_t n_k;          /* kernels summed over the same planes */
+    const ig__fkern *ks; /* n_k kernels (k among them) */
+    double *const *outs; /* n_k output arrays */
+    size_t n_off;        /* room for offsets: the most any kernel needs */
     const ig__ffft *fft; /* NULL: no FFT */
-    double fft_cost;     /* per plane, in direct multiply-adds */
+    double fft_cost;     /* per chunk, in direct multiply-adds */
     ig__focal_method method;
     const rows_view *pts, *tgt;
     size_t A, L;              /* value arrays (groups + population); lanes
@@ -207,13 +211,12 @@ typedef struct focal_job {
     const double *const *val; /* A arrays in point order: the groups, then
                                  the population (given, or the compensated
                                  sum of the groups) */
-    int32_t T;  /* band height, and chunk width for the FFT */
-    int32_t CW; /* chunk width otherwise */
-    int ranks;  /* flat runs: row prefix sums per point and rank planes */
+    int32_t T;                /* band height, and chunk width for the FFT */
+    int32_t CW;               /* chunk width otherwise */
+    int ranks; /* flat runs: row prefix sums per point and rank planes */
     size_t nt;
-    double *out;
     size_t n_bands;
-    size_t *band; /* n_bands + 1 target row indices */
+    size_t *band;               /* n_bands + 1 target row indices */
     size_t plane_cap, work_cap; /* doubles, multiples of 8 */
 } focal_job;
 
@@ -229,9 +232,11 @@ typedef struct band_ws {
     double *pv;     /* values of the band's points, from point i0; or, for
                        rank planes, their prefix sums along each row (E) */
     uint32_t *cnt;  /* a zero row of counts (rank planes) */
-    double *res;    /* results of the band's targets, from target t0 */
+    double *res;    /* results of the band's targets, from target t0, for
+                       each kernel (res_stride apart) */
+    size_t res_stride;
     size_t i0, t0;
-    void *lists;    /* tr, tc, tl for every target of the band; off */
+    void *lists; /* tr, tc, tl for every target of the band; off */
     size_t lists_bytes;
     int32_t *tr, *tc;
     size_t *tl, *tcur, *pcur;
@@ -256,8 +261,8 @@ static ig_status ws_make(const focal_job *J, size_t n_trows, size_t n_prows,
     size_t L = J->L, R = (size_t)J->k->R;
     size_t acc = round8(((size_t)J->CW + 2 * R + 8) * L);
     size_t pv = round8((n_pts + n_prows + 1) * L), res = round8(n_tgts * L);
-    size_t doubles = L * J->plane_cap + J->work_cap + acc + pv + res;
-    size_t n_off = J->k->nnz > 4 * R + 2 ? J->k->nnz : 4 * R + 2;
+    size_t doubles = L * J->plane_cap + J->work_cap + acc + pv + J->n_k * res;
+    size_t n_off = J->n_off;
     w->block_bytes = doubles * sizeof(double) + 64;
     size_t cnt = (size_t)J->CW + 2 * R + 8;
     w->lists_bytes = n_tgts * (2 * sizeof(int32_t) + sizeof(size_t)) +
@@ -274,6 +279,7 @@ static ig_status ws_make(const focal_job *J, size_t n_trows, size_t n_prows,
     w->acc = w->work + J->work_cap;
     w->pv = w->acc + acc;
     w->res = w->pv + pv;
+    w->res_stride = res;
     memset(w->acc, 0, acc * sizeof *w->acc); /* prefix_row() keeps it so */
     /* size_t and ptrdiff_t arrays first, then the int32 ones */
     w->tl = w->lists;
@@ -298,28 +304,22 @@ typedef struct chunk_geo {
 static chunk_method choose(const focal_job *J, size_t m)
 {
     const ig__fkern *k = J->k;
-    /* A rectangle costs two more passes over the plane but O(1) a target:
-     * worth it from about 7 row runs on. */
-    if (k->runs && J->method == IG__FOCAL_AUTO)
-        return k->rect && k->R >= 3 ? M_RECT : M_RUNS;
+    if (J->ranks) return M_RUNS;
+    if (k->runs && J->method == IG__FOCAL_AUTO) return M_RECT;
     if (!J->fft || J->method == IG__FOCAL_DIRECT) return M_DIRECT;
     if (J->method == IG__FOCAL_FFT) return M_FFT;
     return (double)m * (double)k->nnz > J->fft_cost ? M_FFT : M_DIRECT;
 }
 
-/* Plane geometry of chunk c (targets set) starting at band row by0 and
- * column cx0: the targets' bounding box and a halo of R (runs and
+/* Plane geometry of chunk c (targets set, columns cx0 .. cx1) starting at
+ * band row by0: the targets' bounding box and a halo of R (runs and
  * rectangles also a column in front, rectangles a row on top), or for the
  * FFT the whole chunk square in the fixed plane size. */
 static void chunk_layout(const focal_job *J, int64_t by0, int64_t cx0,
-                         ig__fchunk *c, chunk_geo *g)
+                         int64_t cx1, ig__fchunk *c, chunk_geo *g)
 {
     int64_t R = J->k->R, ty0 = c->tr[0], ty1 = c->tr[c->m - 1];
-    int64_t tx0 = c->tc[0], tx1 = c->tc[0];
-    for (size_t i = 1; i < c->m; i++) {
-        tx0 = c->tc[i] < tx0 ? c->tc[i] : tx0;
-        tx1 = c->tc[i] > tx1 ? c->tc[i] : tx1;
-    }
+    int64_t tx0 = cx0, tx1 = cx1;
     c->L = J->L;
     c->A = J->A;
     c->cap = J->plane_cap;
@@ -359,22 +359,24 @@ typedef struct lane4 {
     double v[4];
 } lane4;
 
+/* First index in [lo, hi) of the sorted columns col with col > x. The
+ * halving is branch-free (a conditional move): the outcome of each step
+ * is a coin toss that a branch would mispredict half the time. */
+static size_t col_after(const int32_t *col, size_t lo, size_t hi, int64_t x)
+{
+    if (lo >= hi) return lo;
+    size_t base = lo, n = hi - lo;
+    while (n > 1) {
+        size_t half = n / 2;
+        base = col[base + half - 1] <= x ? base + half : base;
+        n -= half;
+    }
+    return base + (col[base] <= x);
+}
+
 /* The points of row q (of p0 .. p0 + np) inside the fill window's columns:
  * [*i, *e), moving the row's cursor past columns left of the window (never
  * needed again: windows only move right). 0 when the row is outside. */
-/* First index in [lo, hi) of the sorted columns col with col > x. */
-static size_t col_after(const int32_t *col, size_t lo, size_t hi, int64_t x)
-{
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (col[mid] <= x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 static int window_row(const focal_job *J, band_ws *w, size_t p0, size_t q,
                       const chunk_geo *g, size_t *i_out, size_t *e_out)
 {
@@ -414,8 +416,8 @@ static size_t fill(const focal_job *J, band_ws *w, size_t p0, size_t np,
  * entry and on exit), then one branch-free pass writes every plane cell
  * once with the running sums and clears the scratch behind it (a walk from
  * point to point filling the gaps mispredicts a branch at every point). */
-static void prefix_row(const focal_job *J, band_ws *w, double *prow,
-                       size_t pw, int64_t ox, size_t i, size_t e)
+static void prefix_row(const focal_job *J, band_ws *w, double *prow, size_t pw,
+                       int64_t ox, size_t i, size_t e)
 {
     const int32_t *col = J->pts->col;
     size_t L = J->L;
@@ -442,8 +444,8 @@ static void prefix_row(const focal_job *J, band_ws *w, double *prow,
 }
 
 /* Fill the interleaved plane with the prefix sums along each row of the
- * points in the fill window, in one pass that writes every plane cell
- * once (no zeroing, no separate prefix pass); returns the points added. */
+ * points in the fill window (rectangles), every plane cell written once;
+ * returns the points added. */
 static size_t fill_runs(const focal_job *J, band_ws *w, size_t p0, size_t np,
                         const ig__fchunk *c, const chunk_geo *g)
 {
@@ -480,8 +482,9 @@ static void lane_arrays(const focal_job *J, size_t b, const double *v[4])
     for (size_t q = 0; q < 4; q++) v[q] = b + q < J->A ? J->val[b + q] : NULL;
 }
 
-static void band_prefix(const focal_job *J, band_ws *w, size_t p0,
-                        size_t np)
+/* E of the band (see rank_base()), a block of four lanes at a time with
+ * the running sums in registers. */
+static void band_prefix(const focal_job *J, band_ws *w, size_t p0, size_t np)
 {
     const rows_view *P = J->pts;
     size_t L = J->L;
@@ -535,7 +538,8 @@ static size_t fill_rank(const focal_job *J, band_ws *w, size_t p0, size_t np,
         }
         added += e - i;
         for (size_t k = i; k < e; k++) cnt[P->col[k] - c->ox]++;
-        uint32_t run = (uint32_t)(rank_base(P, w, p0, q) + (i - P->start[p0 + q]));
+        uint32_t run =
+            (uint32_t)(rank_base(P, w, p0, q) + (i - P->start[p0 + q]));
         for (size_t x = 0; x < c->pw; x++) {
             run += cnt[x];
             cnt[x] = 0;
@@ -546,10 +550,10 @@ static size_t fill_rank(const focal_job *J, band_ws *w, size_t p0, size_t np,
 }
 
 static void chunk_run(const focal_job *J, band_ws *w, size_t p0, size_t np,
-                      int64_t by0, int64_t cx0, ig__fchunk *c)
+                      int64_t by0, int64_t cx0, int64_t cx1, ig__fchunk *c)
 {
     chunk_geo g;
-    chunk_layout(J, by0, cx0, c, &g);
+    chunk_layout(J, by0, cx0, cx1, c, &g);
     size_t cells = c->ph * c->pw, added;
     if (g.how == M_FFT) {
         for (size_t a = 0; a < J->A; a++)
@@ -564,47 +568,57 @@ static void chunk_run(const focal_job *J, band_ws *w, size_t p0, size_t np,
         added = fill_runs(J, w, p0, np, c, &g);
     }
     if (added == 0) { /* nothing within reach */
-        for (size_t i = 0; i < c->m; i++)
-            memset(c->res + c->tl[i] * c->L, 0, c->L * sizeof(double));
+        for (size_t k = 0; k < J->n_k; k++)
+            for (size_t i = 0; i < c->m; i++)
+                memset(w->res + k * w->res_stride + c->tl[i] * c->L, 0,
+                       c->L * sizeof(double));
         return;
     }
     switch (g.how) {
-    case M_RUNS: {
-        ig__focal_runs_offsets(J->k, c, w->off);
-        size_t n_off = 0;
-        for (int32_t r = 0; r <= 2 * J->k->R; r++)
-            n_off += J->k->lo[r] <= J->k->hi[r] ? 2 : 0;
-        ig__focal_runs_eval(c, (const uint32_t *)(const void *)w->planes,
-                            w->pv, w->off, n_off);
-        break;
-    }
-    case M_RECT:
-        ig__focal_rect_prep(J->k, c, w->planes, w->acc);
-        ig__focal_rect_eval(J->k, c, w->planes);
-        break;
-    case M_DIRECT:
-        ig__focal_direct_offsets(J->k, c, w->off);
-        ig__focal_direct_eval(J->k, c, w->planes, w->off);
-        break;
-    case M_FFT:
-        ig__focal_fft_eval(J->fft, J->k, c, w->planes, w->work);
-        break;
+        case M_RUNS:
+            for (size_t k = 0; k < J->n_k; k++) {
+                const ig__fkern *kk = &J->ks[k];
+                if (kk->R == 0 && J->n_k > 1) continue; /* band_cells() */
+                ig__focal_runs_offsets(kk, c, w->off);
+                size_t n_off = 0;
+                for (int32_t r = 0; r <= 2 * kk->R; r++)
+                    n_off += kk->lo[r] <= kk->hi[r] ? 2 : 0;
+                c->res = w->res + k * w->res_stride;
+                ig__focal_runs_eval(c,
+                                    (const uint32_t *)(const void *)w->planes,
+                                    w->pv, w->off, n_off);
+            }
+            break;
+        case M_RECT:
+            ig__focal_rect_prep(J->k, c, w->planes, w->acc);
+            ig__focal_rect_eval(J->k, c, w->planes);
+            break;
+        case M_DIRECT:
+            ig__focal_direct_offsets(J->k, c, w->off);
+            ig__focal_direct_eval(J->k, c, w->planes, w->off);
+            break;
+        case M_FFT:
+            ig__focal_fft_eval(J->fft, J->k, c, w->planes, w->work);
+            break;
     }
 }
 
 /* ---- one band ------------------------------------------------------------ */
 
 /* The targets of the chunk starting at column cx0 (all columns below
- * cx0 + T of the band's rows t0 ..), in (row, column) order; returns how
- * many. */
+ * cx0 + CW of the band's rows t0 ..), in (row, column) order; returns how
+ * many, and their largest column in *x1 (cx0 is their smallest). */
 static size_t gather(const focal_job *J, band_ws *w, size_t t0, size_t nrows,
-                     int64_t cx0)
+                     int64_t cx0, int64_t *x1)
 {
     const rows_view *V = J->tgt;
     size_t m = 0;
+    *x1 = cx0;
     for (size_t q = 0; q < nrows; q++) {
         size_t i = w->tcur[q];
-        size_t end = col_after(V->col, i, V->start[t0 + q + 1], cx0 + J->CW - 1);
+        size_t end =
+            col_after(V->col, i, V->start[t0 + q + 1], cx0 + J->CW - 1);
+        if (end > i && V->col[end - 1] > *x1) *x1 = V->col[end - 1];
         for (; i < end; i++, m++) {
             w->tr[m] = V->row[t0 + q];
             w->tc[m] = V->col[i];
@@ -646,19 +660,18 @@ static void band_values(const focal_job *J, band_ws *w, size_t n)
         return;
     }
     for (size_t i = 0; i < n; i++, d += L)
-        for (size_t a = 0; a < L; a++)
-            d[a] = a < A ? val[a][w->i0 + i] : 0.0;
+        for (size_t a = 0; a < L; a++) d[a] = a < A ? val[a][w->i0 + i] : 0.0;
 }
 
-/* The band's results to the caller's arrays. */
-static void band_flush(const focal_job *J, const band_ws *w, size_t n)
+/* The band's results res to the caller's array out. */
+static void band_flush(const focal_job *J, const band_ws *w, size_t n,
+                       const double *res, double *out)
 {
     const size_t *perm = J->tgt->perm;
     size_t L = J->L, A = J->A, nt = J->nt;
-    const double *r = w->res;
+    const double *r = res;
     if (!perm && L == 4 && A == 4) {
-        double *o0 = J->out + w->t0, *o1 = o0 + nt, *o2 = o1 + nt,
-               *o3 = o2 + nt;
+        double *o0 = out + w->t0, *o1 = o0 + nt, *o2 = o1 + nt, *o3 = o2 + nt;
         for (size_t t = 0; t < n; t++, r += 4) {
             o0[t] = r[0];
             o1[t] = r[1];
@@ -669,16 +682,17 @@ static void band_flush(const focal_job *J, const band_ws *w, size_t n)
     }
     for (size_t t = 0; t < n; t++, r += L) {
         size_t j = perm ? perm[w->t0 + t] : w->t0 + t;
-        for (size_t a = 0; a < A; a++) J->out[a * nt + j] = r[a];
+        for (size_t a = 0; a < A; a++) out[a * nt + j] = r[a];
     }
 }
 
 /* R = 0: each target takes w(0, 0) times the points of its own cell, found
  * by walking the sorted target and point rows together. */
-static void band_cells(const focal_job *J, size_t b)
+static void band_cells(const focal_job *J, size_t b, const ig__fkern *kern,
+                       double *out)
 {
     const rows_view *V = J->tgt, *P = J->pts;
-    double w0 = J->k->w[0];
+    double w0 = kern->w[0];
     for (size_t q = J->band[b]; q < J->band[b + 1]; q++) {
         size_t k = lower_row(P, V->row[q]);
         int has = k < P->n_rows && P->row[k] == V->row[q];
@@ -691,7 +705,7 @@ static void band_cells(const focal_job *J, size_t b)
             for (size_t a = 0; a < J->A; a++) {
                 double s = 0.0;
                 for (size_t p = i; p < e; p++) s += J->val[a][p];
-                J->out[a * J->nt + j] = w0 == 1.0 ? s : w0 * s;
+                out[a * J->nt + j] = w0 == 1.0 ? s : w0 * s;
             }
         }
     }
@@ -700,9 +714,10 @@ static void band_cells(const focal_job *J, size_t b)
 static ig_status band_task(void *ud, size_t b)
 {
     const focal_job *J = ud;
-    if (J->k->R == 0 && J->method != IG__FOCAL_FFT) {
-        band_cells(J, b);
-        return IG_OK;
+    if (J->method != IG__FOCAL_FFT) {
+        for (size_t k = 0; k < J->n_k; k++)
+            if (J->ks[k].R == 0) band_cells(J, b, &J->ks[k], J->outs[k]);
+        if (J->k->R == 0) return IG_OK; /* every kernel was R = 0 */
     }
     const rows_view *V = J->tgt, *P = J->pts;
     int64_t R = J->k->R, T = J->T;
@@ -727,29 +742,37 @@ static ig_status band_task(void *ud, size_t b)
         if (cx0 == INT64_MAX) break;
         ig__fchunk c;
         memset(&c, 0, sizeof c);
-        c.m = gather(J, &w, t0, nt_rows, cx0);
+        int64_t cx1;
+        c.m = gather(J, &w, t0, nt_rows, cx0, &cx1);
         c.tr = w.tr;
         c.tc = w.tc;
         c.tl = w.tl;
         c.res = w.res;
-        chunk_run(J, &w, p0, p1 - p0, by0, cx0, &c);
+        chunk_run(J, &w, p0, p1 - p0, by0, cx0, cx1, &c);
     }
-    band_flush(J, &w, n_tgts);
+    for (size_t k = 0; k < J->n_k; k++)
+        if (J->ks[k].R > 0 || J->method == IG__FOCAL_FFT)
+            band_flush(J, &w, n_tgts, w.res + k * w.res_stride, J->outs[k]);
     ws_free(J->ctx, &w);
     return IG_OK;
 }
 
 /* ---- setup --------------------------------------------------------------- */
 
-/* Chunks are CHUNK_ASPECT times wider than bands are high: each point
- * row is then read in long runs (the hardware prefetchers follow a few
- * long streams, not a hundred short ones), and a plane of L = 4 lanes
- * still fits a 1 MB cache for small radii. */
+/* Chunks are CHUNK_ASPECT times wider than bands are high (at most
+ * CHUNK_MAX_W columns): fewer chunks, so fewer halos and less bookkeeping
+ * on sparse grids, while a plane for small radii still fits a 1 MB cache. */
 #define CHUNK_ASPECT 4
 #define CHUNK_MAX_W 1024
 
-static int32_t auto_tile(int32_t R)
+/* Band height T. Row runs read each target's runs from a small rank plane
+ * and the band's row sums: small chunks keep both in cache, whatever R
+ * (measured: at R = 50, T = 64 beats 512 by a quarter). Planes of values
+ * grow with R so that the halo stays a small share of a plane (and FFTs
+ * are efficient). */
+static int32_t auto_tile(int32_t R, int ranks)
 {
+    if (ranks) return R > 32 ? 128 : 64;
     int32_t t = 64;
     while (t < 512 && t < 8 * (int64_t)R) t *= 2;
     return t;
@@ -824,21 +847,18 @@ static ig_status gather_values(ig_ctx *ctx, const ig_lattice *src,
     return IG_OK;
 }
 
-/* Plan the FFT when a chunk might use it. */
+/* Plan the FFT when a chunk might use it: forced, or a full chunk would
+ * cost more by direct convolution (planning is not free). */
 static ig_status maybe_fft(ig_ctx *ctx, focal_job *J, ig__ffft **fft)
 {
     *fft = NULL;
     if (!ig__focal_have_fft() || J->method == IG__FOCAL_DIRECT) return IG_OK;
     if (J->method == IG__FOCAL_AUTO && J->k->runs) return IG_OK;
+    J->fft_cost = ig__focal_fft_cost(J->T, J->k->R, J->A);
+    double full = (double)J->T * (double)J->T * (double)J->k->nnz;
+    if (J->method == IG__FOCAL_AUTO && full <= J->fft_cost) return IG_OK;
     ig_status st = ig__focal_fft_make(ctx, J->k, J->T, fft);
     if (st != IG_OK) return st;
-    J->fft_cost = ig__focal_fft_cost(*fft);
-    double full = (double)J->T * (double)J->T * (double)J->k->nnz;
-    if (J->method == IG__FOCAL_AUTO && full <= J->fft_cost) {
-        ig__focal_fft_free(ctx, *fft); /* never cheaper: do without */
-        *fft = NULL;
-        return IG_OK;
-    }
     size_t ph, pw, work;
     ig__focal_fft_dims(*fft, &ph, &pw, &work);
     if (ph * pw > J->plane_cap) J->plane_cap = (ph * pw + 7) & ~(size_t)7;
@@ -848,10 +868,12 @@ static ig_status maybe_fft(ig_ctx *ctx, focal_job *J, ig__ffft **fft)
     return IG_OK;
 }
 
-static ig_status run_bands(ig_ctx *ctx, const ig_lattice *src,
-                           size_t n_targets, const int32_t *trow,
-                           const int32_t *tcol, const ig__fkern *k,
-                           const ig__focal_opts *o, double *out)
+/* The focal sums of n_k kernels over the same planes (n_k > 1 only for
+ * flat kernels summed by row runs, ranks = 1); ks[iw] is the widest. */
+static ig_status run_bands(ig_ctx *ctx, const ig_lattice *src, size_t n_targets,
+                           const int32_t *trow, const int32_t *tcol, size_t n_k,
+                           const ig__fkern *ks, size_t iw, int ranks,
+                           const ig__focal_opts *o, double *const *outs)
 {
     focal_job J;
     memset(&J, 0, sizeof J);
@@ -859,17 +881,25 @@ static ig_status run_bands(ig_ctx *ctx, const ig_lattice *src,
     double *own = NULL;
     size_t own_n = 0;
     ig__ffft *fft = NULL;
+    const ig__fkern *k = &ks[iw];
     J.ctx = ctx;
     J.k = k;
+    J.n_k = n_k;
+    J.ks = ks;
+    J.outs = outs;
+    for (size_t i = 0; i < n_k; i++) {
+        size_t need = 4 * (size_t)ks[i].R + 2;
+        need = ks[i].nnz > need ? ks[i].nnz : need;
+        J.n_off = need > J.n_off ? need : J.n_off;
+    }
     J.method = o->method;
     J.A = src->n_groups + 1;
     J.L = (J.A + 3) & ~(size_t)3;
-    J.T = o->tile > 0 ? o->tile : auto_tile(k->R);
+    J.ranks = ranks;
+    J.T = o->tile > 0 ? o->tile : auto_tile(k->R, J.ranks);
     J.CW = J.T * CHUNK_ASPECT > CHUNK_MAX_W ? J.T : J.T * CHUNK_ASPECT;
-    J.ranks = k->runs && J.method == IG__FOCAL_AUTO && !(k->rect && k->R >= 3);
     if (J.CW < J.T) J.CW = J.T;
     J.nt = n_targets;
-    J.out = out;
     size_t edge = (size_t)J.T + 2 * (size_t)k->R + 1;
     J.plane_cap = round8(edge * ((size_t)J.CW + 2 * (size_t)k->R + 1));
     const double **val = ig__alloc(ctx, J.A * sizeof *val);
@@ -880,8 +910,13 @@ static ig_status run_bands(ig_ctx *ctx, const ig_lattice *src,
         ig__free(ctx, val, J.A * sizeof *val);
         return st;
     }
-    /* targets are often the points' own cells: one view for both */
-    int same = trow == src->row && tcol == src->col && n_targets == src->n;
+    /* targets are often the points' own cells: one view for both (a
+     * comparison costs less than a view) */
+    int same = n_targets == src->n &&
+               (trow == src->row ||
+                memcmp(trow, src->row, n_targets * sizeof *trow) == 0) &&
+               (tcol == src->col ||
+                memcmp(tcol, src->col, n_targets * sizeof *tcol) == 0);
     if (same) {
         tgt = pts;
     } else {
@@ -907,44 +942,153 @@ static ig_status run_bands(ig_ctx *ctx, const ig_lattice *src,
     return st;
 }
 
+static ig_status focal_error(ig_status st, size_t n_targets, int32_t R,
+                             ig_error *err)
+{
+    if (st == IG_ERR_NOMEM)
+        return ig__error_set(err, st, 0, 0,
+                             "out of memory for the focal sums of %zu targets "
+                             "(kernel of %d cells each way)",
+                             n_targets, (int)R);
+    return ig__error_set(err, st, 0, 0, "focal sums failed: %s",
+                         ig_strerror(st));
+}
+
+/* Arguments shared by the entry points; 1 when there is work to do. */
+static int focal_args(const ig_lattice *src, size_t n_targets,
+                      const int32_t *trow, const int32_t *tcol, ig_status *st,
+                      ig_error *err)
+{
+    *st = IG_OK;
+    if (!src || (n_targets && (!trow || !tcol))) {
+        *st = ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                            "focal sums need a lattice, kernel tables, "
+                            "targets and output arrays");
+        return 0;
+    }
+    return n_targets > 0;
+}
+
 ig_status ig__focal_run(ig_ctx *ctx, const ig_lattice *src, size_t n_targets,
                         const int32_t *trow, const int32_t *tcol,
                         const ig__ktable *kt, const ig__focal_opts *opts,
                         double *out, ig_error *err)
 {
-    if (!src || !kt || !kt->w || (n_targets && (!trow || !tcol || !out)))
+    ig_status st;
+    if (!kt || !kt->w || (n_targets && !out))
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
-                             "focal sums need a lattice, a kernel table, "
-                             "targets and an output array");
-    size_t A = src->n_groups + 1;
-    if (n_targets == 0) return IG_OK;
+                             "focal sums need a kernel table and an output "
+                             "array");
+    if (!focal_args(src, n_targets, trow, tcol, &st, err)) return st;
     if (src->n == 0) {
-        memset(out, 0, A * n_targets * sizeof *out);
+        memset(out, 0, (src->n_groups + 1) * n_targets * sizeof *out);
         return IG_OK;
     }
     ig__focal_opts o = {0, IG__FOCAL_AUTO};
     if (opts) o = *opts;
     ig__fkern k;
-    ig_status st = ig__focal_kern_make(ctx, kt, &k);
+    st = ig__focal_kern_make(ctx, kt, &k);
     if (st == IG_OK) {
-        st = run_bands(ctx, src, n_targets, trow, tcol, &k, &o, out);
+        /* A rectangle costs two more passes over its plane but O(1) a
+         * target: worth it from about 7 row runs on. */
+        int ranks =
+            k.runs && o.method == IG__FOCAL_AUTO && !(k.rect && k.R >= 3);
+        st = run_bands(ctx, src, n_targets, trow, tcol, 1, &k, 0, ranks, &o,
+                       &out);
         ig__focal_kern_free(ctx, &k);
     }
-    if (st == IG_ERR_NOMEM)
-        return ig__error_set(err, st, 0, 0,
-                             "out of memory for the focal sums of %zu targets "
-                             "(kernel of %d cells each way)",
-                             n_targets, (int)kt->R);
-    if (st != IG_OK)
-        return ig__error_set(err, st, 0, 0, "focal sums failed: %s",
-                             ig_strerror(st));
-    return IG_OK;
+    return st == IG_OK ? IG_OK : focal_error(st, n_targets, kt->R, err);
 }
 
-ig_status ig__focal_table(ig_ctx *ctx, const ig_lattice *src,
-                          size_t n_targets, const int32_t *trow,
-                          const int32_t *tcol, const ig__ktable *kt,
-                          double *out, ig_error *err)
+ig_status ig__focal_table(ig_ctx *ctx, const ig_lattice *src, size_t n_targets,
+                          const int32_t *trow, const int32_t *tcol,
+                          const ig__ktable *kt, double *out, ig_error *err)
 {
     return ig__focal_run(ctx, src, n_targets, trow, tcol, kt, NULL, out, err);
+}
+
+/* Flat tables of ig__focal_multi() together: the kernels, and the widest. */
+static ig_status multi_flat(ig_ctx *ctx, const ig_lattice *src,
+                            size_t n_targets, const int32_t *trow,
+                            const int32_t *tcol, size_t n_tables,
+                            const ig__ktable *const *kts, double *const *outs,
+                            size_t n_flat)
+{
+    ig__fkern *ks = ig__calloc(ctx, n_flat, sizeof *ks);
+    double **o = ig__calloc(ctx, n_flat, sizeof *o);
+    ig_status st = ks && o ? IG_OK : IG_ERR_NOMEM;
+    size_t n = 0, iw = 0;
+    for (size_t t = 0; st == IG_OK && t < n_tables; t++) {
+        if (!kts[t]->flat) continue;
+        st = ig__focal_kern_make(ctx, kts[t], &ks[n]);
+        if (st != IG_OK) break;
+        if (!ks[n].runs) { /* flagged flat but not runs: not this path */
+            ig__focal_kern_free(ctx, &ks[n]);
+            st = IG_ERR_DOMAIN;
+            break;
+        }
+        o[n] = outs[t];
+        if (ks[n].R > ks[iw].R) iw = n;
+        n++;
+    }
+    ig__focal_opts opts = {0, IG__FOCAL_AUTO};
+    if (st == IG_OK)
+        st = run_bands(ctx, src, n_targets, trow, tcol, n, ks, iw, 1, &opts, o);
+    for (size_t i = 0; ks && i < n; i++) ig__focal_kern_free(ctx, &ks[i]);
+    ig__free(ctx, ks, n_flat * sizeof *ks);
+    ig__free(ctx, o, n_flat * sizeof *o);
+    return st;
+}
+
+/* 1 when table t is summed by row runs (flat, and each row one run). */
+static int runs_table(const ig__ktable *t)
+{
+    if (!t->flat) return 0;
+    size_t side = 2 * (size_t)t->R + 1;
+    for (size_t r = 0; r < side; r++) {
+        const double *w = t->w + r * side;
+        size_t c = 0;
+        while (c < side && w[c] == 0.0) c++;
+        while (c < side && w[c] == 1.0) c++;
+        while (c < side && w[c] == 0.0) c++;
+        if (c < side) return 0;
+    }
+    return 1;
+}
+
+ig_status ig__focal_multi(ig_ctx *ctx, const ig_lattice *src, size_t n_targets,
+                          const int32_t *trow, const int32_t *tcol,
+                          size_t n_tables, const ig__ktable *const *kts,
+                          double *const *outs, ig_error *err)
+{
+    ig_status st;
+    for (size_t t = 0; t < n_tables; t++)
+        if (!kts || !kts[t] || !kts[t]->w || !outs || (n_targets && !outs[t]))
+            return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                                 "focal sums need a kernel table and an "
+                                 "output array for each scale");
+    if (!focal_args(src, n_targets, trow, tcol, &st, err)) return st;
+    size_t n_flat = 0;
+    int32_t wide = 0;
+    for (size_t t = 0; t < n_tables; t++) {
+        if (runs_table(kts[t])) {
+            n_flat++;
+            wide = kts[t]->R > wide ? kts[t]->R : wide;
+        } else {
+            st = ig__focal_table(ctx, src, n_targets, trow, tcol, kts[t],
+                                 outs[t], err);
+            if (st != IG_OK) return st;
+        }
+    }
+    if (n_flat == 0) return IG_OK;
+    if (src->n == 0) {
+        for (size_t t = 0; t < n_tables; t++)
+            if (runs_table(kts[t]))
+                memset(outs[t], 0,
+                       (src->n_groups + 1) * n_targets * sizeof *outs[t]);
+        return IG_OK;
+    }
+    st = multi_flat(ctx, src, n_targets, trow, tcol, n_tables, kts, outs,
+                    n_flat);
+    return st == IG_OK ? IG_OK : focal_error(st, n_targets, wide, err);
 }

@@ -20,7 +20,8 @@ typedef enum ig__focal_method {
 } ig__focal_method;
 
 typedef struct ig__focal_opts {
-    int32_t tile;            /* chunk edge in cells; 0: from the radius */
+    int32_t tile;            /* band height T in cells (chunks are up to 4T
+                                wide); 0: from the radius */
     ig__focal_method method; /* see above */
 } ig__focal_opts;
 
@@ -29,6 +30,21 @@ ig_status ig__focal_run(ig_ctx *ctx, const ig_lattice *src, size_t n_targets,
                         const int32_t *trow, const int32_t *tcol,
                         const ig__ktable *kt, const ig__focal_opts *opts,
                         double *out, ig_error *err);
+
+/* The focal sums of several kernel tables over the same lattice and
+ * targets (a profile of scales): out arrays as ig__focal_table(), one per
+ * table. Tables with row runs (discs, squares, any flat table whose rows
+ * are single runs) share one pass: the points are read, checked into
+ * bands and laid into planes once for the widest, and only the runs are
+ * summed per table; other tables go through ig__focal_table() one by
+ * one. Each output equals ig__focal_table()'s bits, except that squares of
+ * 3 cells or more (which one call sums as rectangles) may differ in the
+ * last bits for fractional counts. Like ig__focal_table(), it does not
+ * check the lattice (ig__lattice_check()). */
+ig_status ig__focal_multi(ig_ctx *ctx, const ig_lattice *src, size_t n_targets,
+                          const int32_t *trow, const int32_t *tcol,
+                          size_t n_tables, const ig__ktable *const *kts,
+                          double *const *outs, ig_error *err);
 
 /* 1 when the library was built with FFTW (FFT convolution available). */
 int ig__focal_have_fft(void);
@@ -40,21 +56,22 @@ int ig__focal_have_fft(void);
  * row), and the non-zero weights in row-major order. */
 typedef struct ig__fkern {
     int32_t R;
-    const double *w;   /* the table, borrowed */
-    int runs;          /* every weight 0 or 1 and each row's 1s one run */
-    int rect;          /* runs, and the non-empty rows all the same run
-                          over consecutive rows: the rectangle below */
+    const double *w; /* the table, borrowed */
+    int runs;        /* every weight 0 or 1 and each row's 1s one run */
+    int rect;        /* runs, and the non-empty rows all the same run
+                        over consecutive rows: the rectangle below */
     int32_t ry0, ry1, rx0, rx1;
-    int nonneg;        /* no negative weight */
-    int32_t *lo, *hi;  /* 2R + 1 rows (dy + R) */
+    int nonneg;       /* no negative weight */
+    int32_t *lo, *hi; /* 2R + 1 rows (dy + R) */
     size_t nnz;
-    size_t *estart;    /* 2R + 2: weights of row dy + R at [estart[k],
-                          estart[k + 1]) */
-    int32_t *edx;      /* column offset of each weight */
-    double *ew;        /* the weights */
+    size_t *estart; /* 2R + 2: weights of row dy + R at [estart[k],
+                       estart[k + 1]) */
+    int32_t *edx;   /* column offset of each weight */
+    double *ew;     /* the weights */
 } ig__fkern;
 
-ig_status ig__focal_kern_make(ig_ctx *ctx, const ig__ktable *kt, ig__fkern *out);
+ig_status ig__focal_kern_make(ig_ctx *ctx, const ig__ktable *kt,
+                              ig__fkern *out);
 void ig__focal_kern_free(ig_ctx *ctx, ig__fkern *k);
 
 /* One chunk of targets and the planes around it. Rectangles and direct
@@ -91,8 +108,8 @@ void ig__focal_runs_eval(const ig__fchunk *c, const uint32_t *rank,
 /* Rectangular flat tables: from the row prefix sums, row runs, then prefix
  * sums of those down the columns (plane row 0 and column 0 precede the
  * windows); acc: scratch of one plane row, all 0 on entry and on exit. */
-void ig__focal_rect_prep(const ig__fkern *k, const ig__fchunk *c,
-                         double *plane, double *acc);
+void ig__focal_rect_prep(const ig__fkern *k, const ig__fchunk *c, double *plane,
+                         double *acc);
 void ig__focal_rect_eval(const ig__fkern *k, const ig__fchunk *c,
                          const double *plane);
 /* Direct convolution with the non-zero weights in row-major order; off:
@@ -113,8 +130,10 @@ void ig__focal_fft_free(ig_ctx *ctx, ig__ffft *f);
  * scratch one evaluation needs. */
 void ig__focal_fft_dims(const ig__ffft *f, size_t *ph, size_t *pw,
                         size_t *work);
-/* Estimated cost of one plane, in units of one direct multiply-add. */
-double ig__focal_fft_cost(const ig__ffft *f);
+/* Estimated cost of one chunk of edge T, halo R, A value arrays, in units
+ * of one multiply-add of the direct loop (which does all arrays at once);
+ * HUGE_VAL without FFTW. */
+double ig__focal_fft_cost(int32_t T, int32_t R, size_t A);
 /* Sums for the targets of c from the planar planes (c->A planes of
  * c->cap doubles, ph x pw used, 64-byte aligned, zero outside the points),
  * with the rules of docs/spatial/neighbourhoods.md: exactly 0 where no

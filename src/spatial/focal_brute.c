@@ -13,7 +13,7 @@ typedef struct cell_hash {
     size_t cap;    /* power of two */
     uint64_t *key; /* (row, col) */
     unsigned char *used;
-    double *val;   /* A values per slot, slot-major */
+    double *val; /* A values per slot, slot-major */
     size_t A;
 } cell_hash;
 
@@ -77,10 +77,9 @@ static ig_status hash_build(ig_ctx *ctx, const ig_lattice *src, cell_hash *h)
     return IG_OK;
 }
 
-ig_status ig__focal_brute(ig_ctx *ctx, const ig_lattice *src,
-                          size_t n_targets, const int32_t *trow,
-                          const int32_t *tcol, const ig__ktable *kt,
-                          double *out, ig_error *err)
+ig_status ig__focal_brute(ig_ctx *ctx, const ig_lattice *src, size_t n_targets,
+                          const int32_t *trow, const int32_t *tcol,
+                          const ig__ktable *kt, double *out, ig_error *err)
 {
     if (!src || !kt || !kt->w || (n_targets && (!trow || !tcol || !out)))
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
@@ -100,7 +99,8 @@ ig_status ig__focal_brute(ig_ctx *ctx, const ig_lattice *src,
             double s = 0.0;
             for (int64_t dy = -R; dy <= R; dy++)
                 for (int64_t dx = -R; dx <= R; dx++) {
-                    double w = kt->w[(size_t)(dy + R) * side + (size_t)(dx + R)];
+                    double w =
+                        kt->w[(size_t)(dy + R) * side + (size_t)(dx + R)];
                     if (w == 0.0) continue;
                     const double *v = lookup(&h, trow[j] + dy, tcol[j] + dx);
                     if (v) s += w * v[a];

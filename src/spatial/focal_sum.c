@@ -51,7 +51,8 @@ static void kern_rect(ig__fkern *k)
     if (!k->runs) return;
     for (int32_t r = 0; r <= 2 * R; r++) {
         if (k->lo[r] > k->hi[r]) continue;
-        if (first < 0) first = r;
+        if (first < 0)
+            first = r;
         else if (last != r - 1 || k->lo[r] != k->lo[first] ||
                  k->hi[r] != k->hi[first])
             return;
@@ -65,8 +66,7 @@ static void kern_rect(ig__fkern *k)
     k->rx1 = k->hi[first];
 }
 
-ig_status ig__focal_kern_make(ig_ctx *ctx, const ig__ktable *kt,
-                              ig__fkern *out)
+ig_status ig__focal_kern_make(ig_ctx *ctx, const ig__ktable *kt, ig__fkern *out)
 {
     memset(out, 0, sizeof *out);
     int32_t R = kt->R;
@@ -151,14 +151,12 @@ static size_t cell(const ig__fchunk *c, int64_t y, int64_t x)
 static const double *at(const ig__fchunk *c, const double *plane, int64_t y,
                         int64_t x)
 {
-    return plane +
-           ((size_t)(y - c->oy) * c->pw + (size_t)(x - c->ox)) * c->L;
+    return plane + ((size_t)(y - c->oy) * c->pw + (size_t)(x - c->ox)) * c->L;
 }
 
 /* Results s of target i for lanes b .. b + LB - 1 (spare lanes too: the
  * band's result rows have all L lanes). */
-static inline void put(const ig__fchunk *c, size_t i, size_t b,
-                       const double *s)
+static inline void put(const ig__fchunk *c, size_t i, size_t b, const double *s)
 {
     double *o = c->res + c->tl[i] * c->L + b;
     for (size_t q = 0; q < LB; q++) o[q] = s[q];
@@ -171,14 +169,14 @@ static inline void put(const ig__fchunk *c, size_t i, size_t b,
  * chain of dependent additions (one per run), so four targets in flight
  * keep the adders busy. Each target's own sum is the same sequence of
  * operations whatever the grouping. */
-#define RUN(p, s0, s1, s2, s3)                                       \
-    do {                                                             \
-        const double *h_ = E + (size_t)(p)[oh] * L + b;              \
-        const double *l_ = E + (size_t)(p)[ol] * L + b;              \
-        s0 += h_[0] - l_[0];                                         \
-        s1 += h_[1] - l_[1];                                         \
-        s2 += h_[2] - l_[2];                                         \
-        s3 += h_[3] - l_[3];                                         \
+#define RUN(p, s0, s1, s2, s3)                          \
+    do {                                                \
+        const double *h_ = E + (size_t)(p)[oh] * L + b; \
+        const double *l_ = E + (size_t)(p)[ol] * L + b; \
+        s0 += h_[0] - l_[0];                            \
+        s1 += h_[1] - l_[1];                            \
+        s2 += h_[2] - l_[2];                            \
+        s3 += h_[3] - l_[3];                            \
     } while (0)
 
 void ig__focal_runs_eval(const ig__fchunk *c, const uint32_t *rank,
@@ -228,8 +226,8 @@ void ig__focal_runs_eval(const ig__fchunk *c, const uint32_t *rank,
 /* ---- rectangles ------------------------------------------------------------
  */
 
-void ig__focal_rect_prep(const ig__fkern *k, const ig__fchunk *c,
-                         double *plane, double *acc)
+void ig__focal_rect_prep(const ig__fkern *k, const ig__fchunk *c, double *plane,
+                         double *acc)
 {
     size_t L = c->L, rs = c->pw * L;
     /* Row runs [x + rx0, x + rx1] for the columns where they fit (the
@@ -269,7 +267,8 @@ void ig__focal_rect_eval(const ig__fkern *k, const ig__fchunk *c,
     }
 }
 
-/* ---- direct convolution ---------------------------------------------------- */
+/* ---- direct convolution ----------------------------------------------------
+ */
 
 void ig__focal_direct_eval(const ig__fkern *k, const ig__fchunk *c,
                            const double *plane, const ptrdiff_t *off)

@@ -25,6 +25,8 @@
 #define KTABLE_MAX_R (1 << 20)
 /* Tables wider than this (in cells each way) are bounded by the data. */
 #define SPAN_CHECK_R 512
+/* Reaches up to this many cells are found exactly (O(R)). */
+#define REACH_EXACT_R 65536.0
 
 static const char *const kernel_names[IG_KERNEL_COUNT] = {
     "disc", "square", "gaussian", "biweight", "epanechnikov", "linear"};
@@ -47,8 +49,7 @@ const char *ig_kernel_name(ig_kernel k)
 static int name_equal(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++)
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-            return 0;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return 0;
     return *a == *b;
 }
 
@@ -62,8 +63,7 @@ ig_status ig_kernel_parse(const char *name, ig_kernel *out, ig_error *err)
             *out = (ig_kernel)k;
             return IG_OK;
         }
-    for (size_t i = 0; i < sizeof kernel_aliases / sizeof *kernel_aliases;
-         i++)
+    for (size_t i = 0; i < sizeof kernel_aliases / sizeof *kernel_aliases; i++)
         if (name_equal(name, kernel_aliases[i].name)) {
             *out = kernel_aliases[i].k;
             return IG_OK;
@@ -80,8 +80,7 @@ static int within(double d2, double r2)
     return d2 <= r2 * (1.0 + SUPPORT_SLACK);
 }
 
-double ig_kernel_weight(ig_kernel k, double dx_m, double dy_m,
-                        double radius_m)
+double ig_kernel_weight(ig_kernel k, double dx_m, double dy_m, double radius_m)
 {
     double d2 = dx_m * dx_m + dy_m * dy_m;
     if (d2 == 0.0) return (int)k >= 0 && (int)k < IG_KERNEL_COUNT ? 1.0 : 0.0;
@@ -93,12 +92,18 @@ double ig_kernel_weight(ig_kernel k, double dx_m, double dy_m,
     double z2 = d2 / r2;
     if (z2 > 1.0) z2 = 1.0; /* inside the slack: on the rim */
     switch (k) {
-    case IG_KERNEL_DISC: return 1.0;
-    case IG_KERNEL_GAUSSIAN: return exp(-0.5 * z2);
-    case IG_KERNEL_BIWEIGHT: return (1.0 - z2) * (1.0 - z2);
-    case IG_KERNEL_EPANECHNIKOV: return 1.0 - z2;
-    case IG_KERNEL_LINEAR: return 1.0 - sqrt(z2);
-    case IG_KERNEL_SQUARE: break; /* handled above */
+        case IG_KERNEL_DISC:
+            return 1.0;
+        case IG_KERNEL_GAUSSIAN:
+            return exp(-0.5 * z2);
+        case IG_KERNEL_BIWEIGHT:
+            return (1.0 - z2) * (1.0 - z2);
+        case IG_KERNEL_EPANECHNIKOV:
+            return 1.0 - z2;
+        case IG_KERNEL_LINEAR:
+            return 1.0 - sqrt(z2);
+        case IG_KERNEL_SQUARE:
+            break; /* handled above */
     }
     return 0.0;
 }
@@ -171,9 +176,9 @@ static ig_status check_radius(const ig_scale *scale, int32_t cell_m,
     return IG_OK;
 }
 
-ig_status ig_scale_check(const ig_scale *scale, int32_t cell_m,
-                         double extent_m, double population, char *note,
-                         size_t cap, ig_error *err)
+ig_status ig_scale_check(const ig_scale *scale, int32_t cell_m, double extent_m,
+                         double population, char *note, size_t cap,
+                         ig_error *err)
 {
     if (note && cap) note[0] = '\0';
     if (!scale)
@@ -274,8 +279,7 @@ ig_status ig__ktable_make(ig_ctx *ctx, ig_kernel k, double radius_m,
 {
     if (!out)
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0, "table is required");
-    return ktable_make_capped(ctx, k, radius_m, cell_m, KTABLE_MAX_R, out,
-                              err);
+    return ktable_make_capped(ctx, k, radius_m, cell_m, KTABLE_MAX_R, out, err);
 }
 
 /* The largest centre distance (metres) with a non-zero weight: the reach
@@ -284,10 +288,14 @@ ig_status ig__ktable_make(ig_ctx *ctx, ig_kernel k, double radius_m,
 static double kernel_reach_m(ig_kernel k, double radius_m, int32_t cell_m)
 {
     double c = (double)cell_m, m = axis_cells(radius_m, cell_m), best = 0.0;
+    if (m > REACH_EXACT_R) /* within a cell: the radius, or the corner */
+        return k == IG_KERNEL_SQUARE ? m * c * sqrt(2.0)
+                                     : fmin(radius_m, m * c);
     for (double dx = 0.0; dx <= m; dx += 1.0) {
         double dy = floor(sqrt(fmax(m * m - dx * dx, 0.0))) + 1.0;
         if (k == IG_KERNEL_SQUARE) dy = m + 1.0;
-        while (dy >= 0.0 && ig_kernel_weight(k, dx * c, dy * c, radius_m) <= 0.0)
+        while (dy >= 0.0 &&
+               ig_kernel_weight(k, dx * c, dy * c, radius_m) <= 0.0)
             dy -= 1.0;
         if (dy < 0.0) continue;
         double d = c * sqrt(dx * dx + dy * dy);
@@ -428,8 +436,8 @@ ig_status ig_neighbourhoods(ig_ctx *ctx, const ig_lattice *src,
     if (st != IG_OK) return st;
     if (n_targets == 0) return IG_OK;
     if (scale->k > 0.0)
-        return ig__knn(ctx, src, n_targets, trow, tcol, scale->k, out,
-                       reach_m, err);
+        return ig__knn(ctx, src, n_targets, trow, tcol, scale->k, out, reach_m,
+                       err);
     return kernel_sums(ctx, src, n_targets, trow, tcol, scale, out, reach_m,
                        err);
 }

@@ -219,6 +219,84 @@ static void test_edge(void **state)
     ig_grid_destroy(g);
 }
 
+/* A place bigger than one block of the runner's environment sums (65,536
+ * units): the same bits for 1 and 3 threads, and the values of
+ * ig_measure_compute (one pass) to rounding. */
+static void test_blocks_threads(void **state)
+{
+    (void)state;
+    enum { N = 150000 };
+    const char *names[3] = {"a", "b", "c"};
+    ig_grid_spec spec = {.size_m = 100, .n_groups = 3, .group_names = names};
+    ig_grid_builder *b = NULL;
+    ig_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(ig_grid_builder_create(NULL, &spec, &b, &err), IG_OK);
+    static double ca[N], cb[N], cc[N];
+    static int32_t row[N], col[N];
+    uint64_t x = 99;
+    for (int i = 0; i < N; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        double c[3] = {(double)((x >> 33) % 40), (double)((x >> 45) % 9),
+                       (double)((x >> 55) % 5)};
+        ca[i] = c[0];
+        cb[i] = c[1];
+        cc[i] = c[2];
+        row[i] = 30000 + i / 400;
+        col[i] = 40000 + (i % 400);
+        ig_grid_row r;
+        memset(&r, 0, sizeof r);
+        r.cell = (ig_cell){(int64_t)row[i] * 100, (int64_t)col[i] * 100, 100,
+                           3035};
+        r.counts = c;
+        assert_int_equal(ig_grid_builder_add(b, &r, &err), IG_OK);
+    }
+    ig_grid *g = NULL;
+    assert_int_equal(ig_grid_builder_finish(b, &g, &err), IG_OK);
+    ig_grid_builder_destroy(b);
+    const char *m[3] = {"spatial_isolation", "spatial_information_theory",
+                        "spatial_dissimilarity_multi"};
+    double vals[2][5];
+    for (int run = 0; run < 2; run++) {
+        ig_ctx_opts co;
+        memset(&co, 0, sizeof co);
+        co.n_threads = run ? 3 : 1;
+        ig_ctx *ctx = NULL;
+        assert_int_equal(ig_ctx_create(&co, &ctx), IG_OK);
+        ig_run_opts o;
+        ig_run_opts_init(&o);
+        o.measures = m;
+        o.n_measures = 3;
+        o.params.scale.radius_m = 300;
+        ig_results *res = NULL;
+        assert_int_equal(ig_measures_run(ctx, g, &o, &res, &err), IG_OK);
+        assert_int_equal(ig_results_nrows(res), 5);
+        for (size_t i = 0; i < 5; i++) {
+            assert_int_equal(ig_results_row(res, i)->status, IG_OK);
+            vals[run][i] = ig_results_row(res, i)->value;
+        }
+        ig_results_destroy(res);
+        ig_ctx_destroy(ctx);
+    }
+    assert_memory_equal(vals[0], vals[1], sizeof vals[0]);
+    /* the grid is in canonical (row, column) order, as built above */
+    const double *cnt[3] = {ca, cb, cc};
+    ig_units u = {.n_units = N, .n_groups = 3, .counts = cnt, .row = row,
+                  .col = col, .cell_m = 100};
+    ig_measure_params p;
+    ig_measure_params_init(&p);
+    p.scale.radius_m = 300;
+    assert_true(close_rel(compute("spatial_isolation", &u, 0, &p, IG_OK),
+                          vals[0][0], 1e-12));
+    assert_true(close_rel(
+        compute("spatial_information_theory", &u, 0, &p, IG_OK), vals[0][3],
+        1e-12));
+    assert_true(close_rel(
+        compute("spatial_dissimilarity_multi", &u, 0, &p, IG_OK), vals[0][4],
+        1e-12));
+    ig_grid_destroy(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_reduces_to_aspatial),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_edge),
+        cmocka_unit_test(test_blocks_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,15 +4,15 @@
  * (negative coordinates, targets outside the populated area, radii beyond
  * a chunk); FFT against direct convolution; thread-count and input-order
  * independence; allocation failures. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include "spatial/focal.h"
 #include "test_support.h"
@@ -71,6 +71,10 @@ static void test_hand_disc_and_square(void **state)
     assert_true(hand(IG_KERNEL_DISC, 1000, 0, 2) == 34.0);
     /* far away: nothing */
     assert_true(hand(IG_KERNEL_DISC, 5000, 100, -100) == 0.0);
+    /* far beyond the data: everything, with a table no wider than the
+     * data (a 10^9-cell table could not be allocated) */
+    assert_true(hand(IG_KERNEL_DISC, 1e12, 2, 2) == 63.0);
+    assert_true(hand(IG_KERNEL_GAUSSIAN, 1e12, 0, 0) == 63.0);
 }
 
 static void test_hand_weighted(void **state)
@@ -177,7 +181,8 @@ static void test_empty_lattice_gives_zeros(void **state)
     for (int i = 0; i < 6; i++) assert_true(out[i] == 0.0);
 }
 
-/* ---- random lattices ------------------------------------------------------ */
+/* ---- random lattices ------------------------------------------------------
+ */
 
 static uint64_t rng_next(uint64_t *s)
 {
@@ -224,8 +229,8 @@ static void rlat_make(rlat *r, uint64_t seed, size_t n, int32_t off,
             r->col[i] = rng_int(&s, off, off + span);
         }
         for (int g = 0; g < 2; g++) {
-            double x = rng_next(&s) % 3 == 0 ? 0.0
-                                              : (double)(rng_next(&s) % 21);
+            double x =
+                rng_next(&s) % 3 == 0 ? 0.0 : (double)(rng_next(&s) % 21);
             if (!whole) x *= 0.1 + (double)(rng_next(&s) % 1000) / 997.0;
             r->v[g][i] = x;
         }
@@ -276,9 +281,9 @@ static void expect_same(const double *got, const double *want, size_t nt,
     for (size_t a = 0; a < 3; a++)
         for (size_t j = 0; j < nt; j++) {
             double g = got[a * nt + j], w = want[a * nt + j];
-            int ok = exact ? g == w
-                           : (w == 0.0 ? g == 0.0
-                                       : fabs(g - w) <= tol * top[a]);
+            int ok = exact
+                         ? g == w
+                         : (w == 0.0 ? g == 0.0 : fabs(g - w) <= tol * top[a]);
             if (!ok) {
                 print_error("%s: array %zu target %zu: got %.17g want %.17g\n",
                             what, a, j, g, w);
@@ -307,16 +312,16 @@ static void test_fast_equals_brute_on_random_lattices(void **state)
     for (int k = 0; k < IG_KERNEL_COUNT; k++)
         for (size_t ri = 0; ri < sizeof radii / sizeof *radii; ri++) {
             ig__ktable kt = {0, 0, NULL};
-            assert_int_equal(ig__ktable_make(NULL, (ig_kernel)k, radii[ri],
-                                             1000, &kt, NULL),
-                             IG_OK);
-            assert_int_equal(ig__focal_brute(NULL, &r.L, nt, r.tr, r.tc, &kt,
-                                             want, NULL),
-                             IG_OK);
+            assert_int_equal(
+                ig__ktable_make(NULL, (ig_kernel)k, radii[ri], 1000, &kt, NULL),
+                IG_OK);
+            assert_int_equal(
+                ig__focal_brute(NULL, &r.L, nt, r.tr, r.tc, &kt, want, NULL),
+                IG_OK);
             for (size_t o = 0; o < sizeof opts / sizeof *opts; o++) {
                 memset(got, 0xff, 3 * nt * sizeof *got);
-                assert_int_equal(ig__focal_run(NULL, &r.L, nt, r.tr, r.tc,
-                                               &kt, &opts[o], got, NULL),
+                assert_int_equal(ig__focal_run(NULL, &r.L, nt, r.tr, r.tc, &kt,
+                                               &opts[o], got, NULL),
                                  IG_OK);
                 /* Whole counts: runs and summed areas are exact, and the
                  * direct sums add the same products in the same order as
@@ -352,9 +357,8 @@ static void test_fractional_counts_close_to_brute(void **state)
         assert_int_equal(
             ig__focal_brute(NULL, &r.L, nt, r.tr, r.tc, &kt, want, NULL),
             IG_OK);
-        assert_int_equal(ig__focal_table(NULL, &r.L, nt, r.tr, r.tc, &kt, got,
-                                         NULL),
-                         IG_OK);
+        assert_int_equal(
+            ig__focal_table(NULL, &r.L, nt, r.tr, r.tc, &kt, got, NULL), IG_OK);
         /* prefix differences round differently from a plain sum, but
          * are never negative and exactly 0 over zeros (checked too) */
         expect_same(got, want, nt, 0, 1e-12, ig_kernel_name(ks[k]));
@@ -363,6 +367,53 @@ static void test_fractional_counts_close_to_brute(void **state)
     }
     free(want);
     free(got);
+    rlat_free(&r);
+}
+
+/* Several tables at once (a profile of scales) against one at a time:
+ * the same bits for whole counts, every kind of table. */
+static void test_multi_equals_one_by_one(void **state)
+{
+    (void)state;
+    rlat r;
+    rlat_make(&r, 77, 4000, -60, 260, 1500, 1, 100);
+    struct {
+        ig_kernel k;
+        double r;
+    } sc[] = {{IG_KERNEL_DISC, 50.0},      {IG_KERNEL_DISC, 100.0},
+              {IG_KERNEL_DISC, 250.0},     {IG_KERNEL_SQUARE, 400.0},
+              {IG_KERNEL_GAUSSIAN, 300.0}, {IG_KERNEL_DISC, 1200.0},
+              {IG_KERNEL_SQUARE, 100.0},   {IG_KERNEL_DISC, 99.0}};
+    enum { N = sizeof sc / sizeof *sc };
+    size_t nt = r.nt;
+    ig__ktable kt[N];
+    const ig__ktable *kp[N];
+    double *multi[N], *one = malloc(3 * nt * sizeof *one);
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(
+            ig__ktable_make(NULL, sc[i].k, sc[i].r, 100, &kt[i], NULL), IG_OK);
+        kp[i] = &kt[i];
+        multi[i] = malloc(3 * nt * sizeof *multi[i]);
+        memset(multi[i], 0xff, 3 * nt * sizeof *multi[i]);
+    }
+    assert_int_equal(
+        ig__focal_multi(NULL, &r.L, nt, r.tr, r.tc, N, kp, multi, NULL), IG_OK);
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(
+            ig__focal_table(NULL, &r.L, nt, r.tr, r.tc, kp[i], one, NULL),
+            IG_OK);
+        assert_memory_equal(one, multi[i], 3 * nt * sizeof *one);
+        ig__ktable_free(NULL, &kt[i]);
+        free(multi[i]);
+    }
+    /* nothing to do: no tables, no targets */
+    assert_int_equal(
+        ig__focal_multi(NULL, &r.L, nt, r.tr, r.tc, 0, kp, multi, NULL), IG_OK);
+    ig_error err = {0};
+    assert_int_equal(
+        ig__focal_multi(NULL, &r.L, nt, r.tr, r.tc, 1, NULL, multi, &err),
+        IG_ERR_DOMAIN);
+    free(one);
     rlat_free(&r);
 }
 
@@ -390,17 +441,16 @@ static void test_fft_matches_direct(void **state)
                              IG_KERNEL_LINEAR, IG_KERNEL_DISC};
     for (int k = 0; k < 4; k++) {
         ig__ktable kt = {0, 0, NULL};
-        assert_int_equal(ig__ktable_make(NULL, ks[k], 30000.0, 1000, &kt,
-                                         NULL),
+        assert_int_equal(ig__ktable_make(NULL, ks[k], 30000.0, 1000, &kt, NULL),
                          IG_OK);
         ig__focal_opts od = {0, IG__FOCAL_DIRECT};
         ig__focal_opts of = {0, IG__FOCAL_FFT};
-        assert_int_equal(ig__focal_run(NULL, &r.L, nt, r.tr, r.tc, &kt, &od,
-                                       direct, NULL),
-                         IG_OK);
-        assert_int_equal(ig__focal_run(NULL, &r.L, nt, r.tr, r.tc, &kt, &of,
-                                       fft, NULL),
-                         IG_OK);
+        assert_int_equal(
+            ig__focal_run(NULL, &r.L, nt, r.tr, r.tc, &kt, &od, direct, NULL),
+            IG_OK);
+        assert_int_equal(
+            ig__focal_run(NULL, &r.L, nt, r.tr, r.tc, &kt, &of, fft, NULL),
+            IG_OK);
         expect_same(fft, direct, nt, 0, 1e-9, ig_kernel_name(ks[k]));
         size_t zeros = 0, differ = 0;
         for (size_t i = 0; i < 3 * nt; i++) {
@@ -486,9 +536,8 @@ static void test_input_order_does_not_matter(void **state)
     ig_lattice L = {n, row, col, 2, counts, NULL, 100};
     ig_scale sc = {IG_KERNEL_GAUSSIAN, 1200.0, 0.0};
     double *a = malloc(3 * nt * sizeof *a), *b = malloc(3 * nt * sizeof *b);
-    assert_int_equal(ig_neighbourhoods(NULL, &L, nt, tr, tc, &sc, a, NULL,
-                                       NULL),
-                     IG_OK);
+    assert_int_equal(
+        ig_neighbourhoods(NULL, &L, nt, tr, tc, &sc, a, NULL, NULL), IG_OK);
     /* reverse the points, rotate the targets */
     int32_t *row2 = malloc(n * sizeof *row2), *col2 = malloc(n * sizeof *col2);
     double *w0 = malloc(n * sizeof *w0), *w1 = malloc(n * sizeof *w1);
@@ -505,9 +554,8 @@ static void test_input_order_does_not_matter(void **state)
     }
     const double *counts2[2] = {w0, w1};
     ig_lattice L2 = {n, row2, col2, 2, counts2, NULL, 100};
-    assert_int_equal(ig_neighbourhoods(NULL, &L2, nt, tr2, tc2, &sc, b, NULL,
-                                       NULL),
-                     IG_OK);
+    assert_int_equal(
+        ig_neighbourhoods(NULL, &L2, nt, tr2, tc2, &sc, b, NULL, NULL), IG_OK);
     for (size_t g = 0; g < 3; g++)
         for (size_t j = 0; j < nt; j++)
             assert_true(b[g * nt + j] == a[g * nt + (j + 17) % nt]);
@@ -543,8 +591,8 @@ static void alloc_loop(const rlat *r, ig_kernel k, double radius,
         fa.fail_at = n;
         ig_ctx *ctx = make_fail_ctx(&fa, threads);
         ig_error err = {0};
-        ig_status st = ig__focal_run(ctx, &r->L, r->nt, r->tr, r->tc, &kt, &o,
-                                     out, &err);
+        ig_status st =
+            ig__focal_run(ctx, &r->L, r->nt, r->tr, r->tc, &kt, &o, out, &err);
         ig_ctx_destroy(ctx);
         assert_int_equal(fa.live, 0);
         if (st == IG_OK) {
@@ -568,21 +616,50 @@ static void test_allocation_failures(void **state)
     alloc_loop(&r, IG_KERNEL_DISC, 400.0, IG__FOCAL_AUTO, 1);
     alloc_loop(&r, IG_KERNEL_GAUSSIAN, 2000.0, IG__FOCAL_FFT, 1);
     alloc_loop(&r, IG_KERNEL_SQUARE, 300.0, IG__FOCAL_AUTO, 2);
+    /* several scales at once */
+    int reached = 0;
+    for (long n = 1; n < 1000 && !reached; n++) {
+        fail_alloc fa = {0};
+        fa.fail_at = n;
+        ig_ctx *ctx = make_fail_ctx(&fa, 1);
+        ig__ktable kt[3];
+        const double radii[3] = {100.0, 250.0, 50.0};
+        for (int i = 0; i < 3; i++)
+            assert_int_equal(ig__ktable_make(NULL, IG_KERNEL_DISC, radii[i],
+                                             100, &kt[i], NULL),
+                             IG_OK);
+        const ig__ktable *kp[3] = {&kt[0], &kt[1], &kt[2]};
+        double *o[3];
+        for (int i = 0; i < 3; i++) o[i] = malloc(3 * r.nt * sizeof *o[i]);
+        ig_status st =
+            ig__focal_multi(ctx, &r.L, r.nt, r.tr, r.tc, 3, kp, o, NULL);
+        ig_ctx_destroy(ctx);
+        for (int i = 0; i < 3; i++) {
+            free(o[i]);
+            ig__ktable_free(NULL, &kt[i]);
+        }
+        assert_int_equal(fa.live, 0);
+        reached = st == IG_OK;
+        if (!reached) assert_int_equal(st, IG_ERR_NOMEM);
+    }
+    assert_true(reached);
     /* the public entry point too */
-    for (long n = 1; n < 1000; n++) {
+    reached = 0;
+    for (long n = 1; n < 1000 && !reached; n++) {
         fail_alloc fa = {0};
         fa.fail_at = n;
         ig_ctx *ctx = make_fail_ctx(&fa, 1);
         double *out = malloc(3 * r.nt * sizeof *out);
         ig_scale s = {IG_KERNEL_BIWEIGHT, 700.0, 0.0};
-        ig_status st = ig_neighbourhoods(ctx, &r.L, r.nt, r.tr, r.tc, &s, out,
-                                         NULL, NULL);
+        ig_status st =
+            ig_neighbourhoods(ctx, &r.L, r.nt, r.tr, r.tc, &s, out, NULL, NULL);
         ig_ctx_destroy(ctx);
         free(out);
         assert_int_equal(fa.live, 0);
-        if (st == IG_OK) break;
-        assert_int_equal(st, IG_ERR_NOMEM);
+        reached = st == IG_OK;
+        if (!reached) assert_int_equal(st, IG_ERR_NOMEM);
     }
+    assert_true(reached);
     rlat_free(&r);
 }
 
@@ -597,6 +674,7 @@ int main(void)
         cmocka_unit_test(test_empty_lattice_gives_zeros),
         cmocka_unit_test(test_fast_equals_brute_on_random_lattices),
         cmocka_unit_test(test_fractional_counts_close_to_brute),
+        cmocka_unit_test(test_multi_equals_one_by_one),
         cmocka_unit_test(test_fft_matches_direct),
         cmocka_unit_test(test_threads_give_identical_bits),
         cmocka_unit_test(test_input_order_does_not_matter),

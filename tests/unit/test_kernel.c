@@ -1,14 +1,14 @@
 /* Kernels, scales and input checks of the neighbourhood engine: names,
  * weights at hand-picked offsets, the inclusive rim, scale notes and
  * errors, formatting, weight tables and the lattice check. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include "spatial/spatial_internal.h"
 #include "test_support.h"
@@ -25,8 +25,7 @@ static void test_kernel_names_round_trip(void **state)
     }
     assert_null(ig_kernel_name((ig_kernel)IG_KERNEL_COUNT));
     assert_null(ig_kernel_name((ig_kernel)-1));
-    assert_string_equal(ig_kernel_name(IG_KERNEL_EPANECHNIKOV),
-                        "epanechnikov");
+    assert_string_equal(ig_kernel_name(IG_KERNEL_EPANECHNIKOV), "epanechnikov");
     /* libpysal's names and any case are accepted */
     ig_kernel k = IG_KERNEL_DISC;
     assert_int_equal(ig_kernel_parse("Triangular", &k, NULL), IG_OK);
@@ -95,9 +94,8 @@ static void test_ktable_disc_rim_inclusive(void **state)
     (void)state;
     ig__ktable t = {0, 0, NULL};
     /* r = 1000 on a 1000 m grid: the focal cell and its 4 rook neighbours */
-    assert_int_equal(ig__ktable_make(NULL, IG_KERNEL_DISC, 1000.0, 1000, &t,
-                                     NULL),
-                     IG_OK);
+    assert_int_equal(
+        ig__ktable_make(NULL, IG_KERNEL_DISC, 1000.0, 1000, &t, NULL), IG_OK);
     assert_int_equal(t.R, 1);
     assert_true(t.flat);
     const double want[9] = {0, 1, 0, 1, 1, 1, 0, 1, 0};
@@ -105,16 +103,15 @@ static void test_ktable_disc_rim_inclusive(void **state)
     ig__ktable_free(NULL, &t);
     assert_null(t.w);
     /* below the cell size: the focal cell alone */
-    assert_int_equal(ig__ktable_make(NULL, IG_KERNEL_GAUSSIAN, 999.0, 1000,
-                                     &t, NULL),
-                     IG_OK);
+    assert_int_equal(
+        ig__ktable_make(NULL, IG_KERNEL_GAUSSIAN, 999.0, 1000, &t, NULL),
+        IG_OK);
     assert_int_equal(t.R, 0);
     assert_true(t.w[0] == 1.0);
     ig__ktable_free(NULL, &t);
     /* r = 2500 on 1000 m: R = 2, (2, 1) in (d^2 = 5 <= 6.25), (2, 2) out */
-    assert_int_equal(ig__ktable_make(NULL, IG_KERNEL_DISC, 2500.0, 1000, &t,
-                                     NULL),
-                     IG_OK);
+    assert_int_equal(
+        ig__ktable_make(NULL, IG_KERNEL_DISC, 2500.0, 1000, &t, NULL), IG_OK);
     assert_int_equal(t.R, 2);
     assert_true(t.w[1 * 5 + 4] == 1.0);
     assert_true(t.w[0 * 5 + 4] == 0.0);
@@ -122,9 +119,8 @@ static void test_ktable_disc_rim_inclusive(void **state)
                  IG_OK);
     ig__ktable_free(NULL, &t);
     /* a weighted table is not flat */
-    assert_int_equal(ig__ktable_make(NULL, IG_KERNEL_LINEAR, 3000.0, 1000,
-                                     &t, NULL),
-                     IG_OK);
+    assert_int_equal(
+        ig__ktable_make(NULL, IG_KERNEL_LINEAR, 3000.0, 1000, &t, NULL), IG_OK);
     assert_false(t.flat);
     assert_true(close_rel(t.w[3 * 7 + 4], 1.0 - 1.0 / 3.0, 1e-15));
     ig__ktable_free(NULL, &t);
@@ -144,9 +140,9 @@ static void test_scale_check_errors_say_how_to_fix(void **state)
     for (size_t i = 0; i < 4; i++) {
         ig_scale s = {IG_KERNEL_DISC, bad_r[i], 0.0};
         memset(&err, 0, sizeof err);
-        assert_int_equal(ig_scale_check(&s, 1000, 0, 0, note, sizeof note,
-                                        &err),
-                         IG_ERR_DOMAIN);
+        assert_int_equal(
+            ig_scale_check(&s, 1000, 0, 0, note, sizeof note, &err),
+            IG_ERR_DOMAIN);
         assert_non_null(strstr(err.msg, "radius"));
         assert_non_null(strstr(err.msg, "e.g. 1000"));
     }
@@ -154,9 +150,9 @@ static void test_scale_check_errors_say_how_to_fix(void **state)
     for (size_t i = 0; i < 4; i++) {
         ig_scale s = {IG_KERNEL_DISC, 1000.0, bad_k[i]};
         memset(&err, 0, sizeof err);
-        assert_int_equal(ig_scale_check(&s, 1000, 0, 0, note, sizeof note,
-                                        &err),
-                         IG_ERR_DOMAIN);
+        assert_int_equal(
+            ig_scale_check(&s, 1000, 0, 0, note, sizeof note, &err),
+            IG_ERR_DOMAIN);
         assert_non_null(strstr(err.msg, "k >= 1"));
     }
     ig_scale s = {(ig_kernel)42, 1000.0, 0.0};
@@ -174,26 +170,24 @@ static void test_scale_check_notes(void **state)
     ig_scale s = {IG_KERNEL_DISC, 100.0, 0.0};
     assert_int_equal(ig_scale_check(&s, 1000, 0, 0, note, sizeof note, NULL),
                      IG_OK);
-    assert_string_equal(note, "radius 100 m is below the cell size 1000 m: "
-                              "each neighbourhood is its cell alone");
+    assert_string_equal(note,
+                        "radius 100 m is below the cell size 1000 m: "
+                        "each neighbourhood is its cell alone");
     s.radius_m = 1000.0; /* exactly the cell size: the rook neighbours */
     assert_int_equal(ig_scale_check(&s, 1000, 0, 0, note, sizeof note, NULL),
                      IG_OK);
     assert_string_equal(note, "");
     s.radius_m = 60000.0;
-    assert_int_equal(ig_scale_check(&s, 1000, 50000.0, 0, note, sizeof note,
-                                    NULL),
-                     IG_OK);
+    assert_int_equal(
+        ig_scale_check(&s, 1000, 50000.0, 0, note, sizeof note, NULL), IG_OK);
     assert_non_null(strstr(note, "covers the whole place"));
     ig_scale kk = {IG_KERNEL_DISC, 0.0, 500.0};
-    assert_int_equal(ig_scale_check(&kk, 1000, 0, 120.0, note, sizeof note,
-                                    NULL),
-                     IG_OK);
+    assert_int_equal(
+        ig_scale_check(&kk, 1000, 0, 120.0, note, sizeof note, NULL), IG_OK);
     assert_non_null(strstr(note, "holds everyone"));
     kk.k = 100.0;
-    assert_int_equal(ig_scale_check(&kk, 1000, 0, 120.0, note, sizeof note,
-                                    NULL),
-                     IG_OK);
+    assert_int_equal(
+        ig_scale_check(&kk, 1000, 0, 120.0, note, sizeof note, NULL), IG_OK);
     assert_string_equal(note, "");
     /* a tiny note buffer is still terminated */
     char tiny[8];
@@ -263,32 +257,31 @@ static void test_neighbourhoods_rejects_bad_input(void **state)
     double out[4] = {-7, -7, -7, -7};
     ig_scale s = {IG_KERNEL_DISC, 1000.0, 0.0};
     ig_error err = {0};
-    assert_int_equal(ig_neighbourhoods(NULL, &L, 2, row, col, &s, out, NULL,
-                                       &err),
-                     IG_ERR_DOMAIN);
+    assert_int_equal(
+        ig_neighbourhoods(NULL, &L, 2, row, col, &s, out, NULL, &err),
+        IG_ERR_DOMAIN);
     assert_non_null(strstr(err.msg, "count of group 0"));
     g0[1] = 2.0;
     s.radius_m = NAN;
-    assert_int_equal(ig_neighbourhoods(NULL, &L, 2, row, col, &s, out, NULL,
-                                       &err),
-                     IG_ERR_DOMAIN);
+    assert_int_equal(
+        ig_neighbourhoods(NULL, &L, 2, row, col, &s, out, NULL, &err),
+        IG_ERR_DOMAIN);
     assert_non_null(strstr(err.msg, "radius"));
     s.radius_m = 1000.0;
     s.k = -1.0;
-    assert_int_equal(ig_neighbourhoods(NULL, &L, 2, row, col, &s, out, NULL,
-                                       &err),
-                     IG_ERR_DOMAIN);
+    assert_int_equal(
+        ig_neighbourhoods(NULL, &L, 2, row, col, &s, out, NULL, &err),
+        IG_ERR_DOMAIN);
     s.k = 0.0;
-    assert_int_equal(ig_neighbourhoods(NULL, &L, 2, NULL, col, &s, out, NULL,
-                                       &err),
-                     IG_ERR_DOMAIN);
-    assert_int_equal(ig_neighbourhoods(NULL, NULL, 2, row, col, &s, out, NULL,
-                                       &err),
-                     IG_ERR_DOMAIN);
+    assert_int_equal(
+        ig_neighbourhoods(NULL, &L, 2, NULL, col, &s, out, NULL, &err),
+        IG_ERR_DOMAIN);
+    assert_int_equal(
+        ig_neighbourhoods(NULL, NULL, 2, row, col, &s, out, NULL, &err),
+        IG_ERR_DOMAIN);
     assert_true(out[0] == -7.0); /* nothing written on errors */
-    assert_int_equal(ig_neighbourhoods(NULL, &L, 2, row, col, &s, out, NULL,
-                                       &err),
-                     IG_OK);
+    assert_int_equal(
+        ig_neighbourhoods(NULL, &L, 2, row, col, &s, out, NULL, &err), IG_OK);
     assert_true(out[0] == 3.0 && out[1] == 3.0); /* 1 + 2 each */
 }
 

@@ -386,6 +386,65 @@ static void test_dense_block(void **state)
     lat_free(&l);
 }
 
+/* The real Frankfurt 100 m grid (skipped when ../shared/data lacks it):
+ * fast against brute force for every 97th cell and a cell far outside. */
+static void test_frankfurt(void **state)
+{
+    (void)state;
+    const char *path =
+        shared_path("de_frankfurt_zensus2011_100m_birth_citizenship.csv");
+    if (!path) skip();
+    ig_read_opts o;
+    ig_read_opts_init(&o);
+    const char *groups[] = {"DE=BORN_DE", "EU=BORN_EU27",
+                            "OTHER=BORN_EUR_OTH+BORN_WORLD_OTH+BORN_OTHER"};
+    o.groups = groups;
+    o.n_groups = 3;
+    o.total_col = "BORN_TOTAL";
+    ig_grid *g = NULL;
+    ig_error err = {0};
+    assert_int_equal(ig_grid_read_path(NULL, path, &o, &g, &err), IG_OK);
+    size_t n = ig_grid_ncells(g);
+    const double *cnt[3] = {ig_grid_counts(g, 0), ig_grid_counts(g, 1),
+                            ig_grid_counts(g, 2)};
+    ig_lattice L = {n, ig_grid_rows(g), ig_grid_cols(g), 3, cnt,
+                    ig_grid_totals(g), ig_grid_cell_size_m(g)};
+    size_t nt = n / 97 + 1;
+    int32_t *tr = malloc(nt * sizeof *tr), *tc = malloc(nt * sizeof *tc);
+    for (size_t j = 0; j + 1 < nt; j++) {
+        tr[j] = L.row[j * 97];
+        tc[j] = L.col[j * 97];
+    }
+    tr[nt - 1] = L.row[0] - 500; /* 50 km south of the tile */
+    tc[nt - 1] = L.col[0];
+    double *a = malloc(4 * nt * sizeof *a), *b = malloc(4 * nt * sizeof *b);
+    double *ra = malloc(nt * sizeof *ra), *rb = malloc(nt * sizeof *rb);
+    const double ks[] = {200.0, 25600.0, 2e6};
+    for (size_t q = 0; q < 3; q++) {
+        assert_int_equal(ig__knn(NULL, &L, nt, tr, tc, ks[q], a, ra, &err),
+                         IG_OK);
+        assert_int_equal(
+            ig__knn_brute(NULL, &L, nt, tr, tc, ks[q], b, rb, &err), IG_OK);
+        for (size_t j = 0; j < nt; j++) {
+            for (size_t v = 0; v < 4; v++)
+                assert_true(close_rel(a[v * nt + j], b[v * nt + j], 1e-12));
+            assert_true(ra[j] == rb[j]);
+        }
+    }
+    /* k = 2 million is everyone: every resident of the tile (about 630,000) */
+    double T = 0.0;
+    for (size_t i = 0; i < n; i++) T += ig_grid_totals(g)[i];
+    assert_true(T > 5e5 && T < 2e6);
+    for (size_t j = 0; j < nt; j++) assert_true(a[3 * nt + j] == T);
+    free(a);
+    free(b);
+    free(ra);
+    free(rb);
+    free(tr);
+    free(tc);
+    ig_grid_destroy(g);
+}
+
 /* ---- determinism ------------------------------------------------------------ */
 
 static void run_all(ig_ctx *ctx, const lat *l, size_t nt, const int32_t *tr,
@@ -579,6 +638,7 @@ int main(void)
         cmocka_unit_test(test_fast_equals_brute_fractional),
         cmocka_unit_test(test_group_counts),
         cmocka_unit_test(test_dense_block),
+        cmocka_unit_test(test_frankfurt),
         cmocka_unit_test(test_threads_and_order),
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_bad_input),

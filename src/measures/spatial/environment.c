@@ -3,53 +3,113 @@
  * of its neighbourhood at the run's scale (in->env, in->env_t; kernel of
  * radius r or the k nearest residents, see ig_spatial.h). With the unit
  * itself as its only neighbour they reduce to the aspatial isolation,
- * exposure, H, D and M, which the tests check. Units with no residents
- * carry no weight and are skipped; a unit with residents always has a
- * non-empty environment (the focal cell is always included). */
+ * exposure, H, D and M, which the tests check.
+ *
+ * All five are built from the sums of one pass over the units
+ * (ig__env_stats): per unit one division and one logarithm per group. The
+ * runner (measures/run.c) makes that pass once per place and hands the
+ * sums to every measure; a measure called alone makes it itself. Units
+ * without residents carry no weight; a unit with residents always has a
+ * non-empty environment (its own cell is in it), which the pass checks. */
 #include <math.h>
 
 #include "measures/multi/multi_common.h"
 #include "measures/single/single_util.h"
 
-/* Shared checks: an environment must be there (the dispatcher computes
- * it), and every populated unit must see residents around it. */
-static ig_status need_env(const ig__min *in, const char *name)
+ig_status ig__env_stats(const ig__min *in, int multi, ig__envstats *st)
+{
+    size_t ng = in->n_groups;
+    ig_ksum kloc[8], *kx = kloc;
+    if (st->xs && ng > 8 && !(kx = ig__alloc(in->ctx, ng * sizeof *kx)))
+        return IG_ERR_NOMEM;
+    if (st->xs)
+        for (size_t g = 0; g < ng; g++) ig_ksum_init(&kx[g]);
+    ig_ksum kE, kD;
+    ig_ksum_init(&kE);
+    ig_ksum_init(&kD);
+    st->bad = (size_t)-1;
+    st->multi = multi;
+    double pi[256];
+    for (size_t g = 0; multi && g < ng && g < 256; g++)
+        pi[g] = in->gsum[g] / in->T;
+    for (size_t i = 0; i < in->n; i++) {
+        double t = in->t[i];
+        if (!(t > 0.0)) continue;
+        double et = in->env_t[i];
+        if (!(et > 0.0)) {
+            st->bad = i;
+            break;
+        }
+        double inv = 1.0 / et, e = 0.0, d = 0.0;
+        for (size_t g = 0; g < ng; g++) {
+            double p = in->env[g][i] * inv;
+            if (p > 1.0) p = 1.0; /* rounding of weighted sums */
+            if (st->xs) {
+                double x = in->counts[g][i];
+                if (x > 0.0) ig_ksum_add(&kx[g], x * p);
+            }
+            if (multi) {
+                if (p > 0.0) e -= p * log(p);
+                d += fabs(p - pi[g]);
+            }
+        }
+        if (multi) {
+            ig_ksum_add(&kE, t * (e > 0.0 ? e : 0.0));
+            ig_ksum_add(&kD, t * d);
+        }
+    }
+    if (st->xs)
+        for (size_t g = 0; g < ng; g++) st->xs[g] = ig_ksum_value(&kx[g]);
+    st->tE = ig_ksum_value(&kE);
+    st->tD = ig_ksum_value(&kD);
+    if (kx != kloc) ig__free(in->ctx, kx, ng * sizeof *kx);
+    return IG_OK;
+}
+
+/* The sums: the runner's, or computed here into *own (own->xs must hold
+ * n_groups values when xs are wanted). */
+static ig_status get_stats(const ig__min *in, const char *name, int multi,
+                           ig__envstats *own, const ig__envstats **out)
 {
     if (!in->env || !in->env_t)
         return ig__error_set(in->err, IG_ERR_DOMAIN, 0, 0,
                              "%s: no local environments were computed; "
                              "spatial measures need a spatial grid",
                              name);
-    for (size_t i = 0; i < in->n; i++)
-        if (in->t[i] > 0.0 && !(in->env_t[i] > 0.0))
-            return ig__error_set(in->err, IG_ERR_NUMERIC, 0, 0,
-                                 "%s: unit %zu has residents but an empty "
-                                 "neighbourhood",
-                                 name, i);
+    const ig__envstats *st = in->envstats;
+    if (!st || (multi && !st->multi) || (!multi && !st->xs)) {
+        if (ig__env_stats(in, multi, own) != IG_OK)
+            return ig__error_set(in->err, IG_ERR_NOMEM, 0, 0,
+                                 "%s: out of memory", name);
+        st = own;
+    }
+    if (st->bad != (size_t)-1)
+        return ig__error_set(in->err, IG_ERR_NUMERIC, 0, 0,
+                             "%s: unit %zu has residents but an empty "
+                             "neighbourhood",
+                             name, st->bad);
+    *out = st;
     return IG_OK;
 }
 
-/* sum_i (x_i / X) * (a~_i / t~_i) with a~ the environment of the group
- * (isolation) or of the rest (exposure). */
+/* Isolation sum_i (x_i / X)(x~_i / t~_i); exposure is 1 minus it. */
 static ig_status single_env(const ig__min *in, const char *name, int rest,
                             double *value)
 {
     ig__single s;
     ig_status st = ig__single_setup(in, name, 1, &s);
-    if (st == IG_OK) st = need_env(in, name);
     if (st != IG_OK) return st;
-    const double *ex = in->env[in->group];
-    ig_ksum k;
-    ig_ksum_init(&k);
-    for (size_t i = 0; i < in->n; i++) {
-        double x = in->x[i];
-        if (!(x > 0.0)) continue;
-        double et = in->env_t[i];
-        double share = ex[i] / et;
-        if (share > 1.0) share = 1.0; /* rounding of weighted sums */
-        ig_ksum_add(&k, (x / s.X) * (rest ? 1.0 - share : share));
-    }
-    *value = ig_ksum_value(&k);
+    double xs_own[256];
+    ig__envstats own = {in->n_groups <= 256 ? xs_own : NULL, 0, 0, 0, 0};
+    if (!own.xs)
+        return ig__error_set(in->err, IG_ERR_DOMAIN, 0, 0,
+                             "%s: at most 256 groups", name);
+    const ig__envstats *es = NULL;
+    st = get_stats(in, name, 0, &own, &es);
+    if (st != IG_OK) return st;
+    double iso = es->xs[in->group] / s.X;
+    if (iso > 1.0) iso = 1.0;
+    *value = rest ? 1.0 - iso : iso;
     return IG_OK;
 }
 
@@ -63,82 +123,53 @@ ig_status ig__m_spatial_exposure(const ig__min *in, double *value)
     return single_env(in, "spatial_exposure", 1, value);
 }
 
-/* Entropy of unit i's environment. A handful of terms (one per group):
- * a plain sum; the sum over units is the compensated one. */
-static double env_entropy(const ig__min *in, size_t i)
-{
-    double e = 0.0, et = in->env_t[i];
-    for (size_t g = 0; g < in->n_groups; g++) {
-        double p = in->env[g][i] / et;
-        if (p > 0.0) e -= p * log(p);
-    }
-    return e > 0.0 ? e : 0.0;
-}
-
-double ig__env_mean_entropy(const ig__min *in)
-{
-    ig_ksum k;
-    ig_ksum_init(&k);
-    for (size_t i = 0; i < in->n; i++) {
-        double t = in->t[i];
-        if (t > 0.0) ig_ksum_add(&k, t * env_entropy(in, i));
-    }
-    return ig_ksum_value(&k) / in->T;
-}
-
-static double mean_env_entropy(const ig__min *in)
-{
-    return in->has_env_E ? in->env_E : ig__env_mean_entropy(in);
-}
-
-static ig_status multi_setup(const ig__min *in, const char *name)
+static ig_status multi_env(const ig__min *in, const char *name,
+                           const ig__envstats **es, ig__envstats *own)
 {
     ig_status st = ig__multi_need_k2(in, name);
-    return st == IG_OK ? need_env(in, name) : st;
+    if (st != IG_OK) return st;
+    own->xs = NULL;
+    return get_stats(in, name, 1, own, es);
 }
 
 ig_status ig__m_spatial_information_theory(const ig__min *in, double *value)
 {
-    ig_status st = multi_setup(in, "spatial_information_theory");
+    const char *name = "spatial_information_theory";
+    ig__envstats own;
+    const ig__envstats *es = NULL;
+    ig_status st = multi_env(in, name, &es, &own);
     if (st != IG_OK) return st;
     double e = ig__multi_entropy(in);
     if (!(e > 0.0))
         return ig__error_set(in->err, IG_ERR_NUMERIC, 0, 0,
-                             "spatial_information_theory: the entropy of "
-                             "the place is 0");
-    *value = 1.0 - mean_env_entropy(in) / e;
+                             "%s: the entropy of the place is 0", name);
+    *value = 1.0 - (es->tE / in->T) / e;
     return IG_OK;
 }
 
 ig_status ig__m_spatial_mutual_information(const ig__min *in, double *value)
 {
-    ig_status st = multi_setup(in, "spatial_mutual_information");
+    ig__envstats own;
+    const ig__envstats *es = NULL;
+    ig_status st = multi_env(in, "spatial_mutual_information", &es, &own);
     if (st != IG_OK) return st;
-    *value = ig__multi_entropy(in) - mean_env_entropy(in);
+    *value = ig__multi_entropy(in) - es->tE / in->T;
     return IG_OK;
 }
 
+/* Every group counts in tD, also one absent from the place that lives
+ * around it (edge = grid). */
 ig_status ig__m_spatial_dissimilarity_multi(const ig__min *in, double *value)
 {
     const char *name = "spatial_dissimilarity_multi";
-    ig_status st = multi_setup(in, name);
+    ig__envstats own;
+    const ig__envstats *es = NULL;
+    ig_status st = multi_env(in, name, &es, &own);
     if (st != IG_OK) return st;
     double inter = ig__multi_interaction(in);
     if (!(inter > 0.0))
         return ig__error_set(in->err, IG_ERR_NUMERIC, 0, 0,
                              "%s: the interaction of the place is 0", name);
-    ig_ksum k;
-    ig_ksum_init(&k);
-    for (size_t i = 0; i < in->n; i++) {
-        double t = in->t[i];
-        if (!(t > 0.0)) continue;
-        double et = in->env_t[i], u = 0.0;
-        /* every group: one absent from the place may still live around
-         * it (edge = grid); a handful of terms, a plain sum */
-        for (size_t g = 0; g < in->n_groups; g++)
-            u += fabs(in->env[g][i] / et - in->gsum[g] / in->T);
-        ig_ksum_add(&k, t * u);
-    }
-    *value = ig_ksum_value(&k) / (2.0 * in->T * inter);
+    *value = es->tD / (2.0 * in->T * inter);
     return IG_OK;
 }
