@@ -5,8 +5,9 @@
  *   baseline  one aspatial pass: every measure without coordinates that
  *             needs no simulation (ig_measures_run, default parameters);
  *   one       one aspatial measure (dissimilarity), for scale;
- *   profile   the five scale measures at 8 radii (100 .. 5000 m, disc),
- *             the work of `integrid profile --radii ...`;
+ *   profile   the five scale measures at 8 radii (100 .. 5000 m, disc)
+ *             in one multi-scale run, the work of `integrid profile
+ *             --radii ...` (and, for comparison, as 8 separate runs);
  *   kernels   the same profile with the other kernels.
  * and prints the ratios profile / baseline (target: at most 4). Medians of
  * --runs runs after a warm-up. Public API only.
@@ -29,13 +30,14 @@ static void die(const char *what, ig_status st, const ig_error *e)
 }
 
 static void run(ig_ctx *ctx, const ig_grid *g, const char *const *names,
-                size_t n, const ig_scale *sc)
+                size_t n, const ig_scale *sc, size_t nsc)
 {
     ig_run_opts o;
     ig_run_opts_init(&o);
     o.measures = names;
     o.n_measures = n;
-    if (sc) o.params.scale = *sc;
+    o.scales = sc;
+    o.n_scales = nsc;
     ig_results *res = NULL;
     ig_error e;
     memset(&e, 0, sizeof e);
@@ -97,13 +99,14 @@ int main(int argc, char **argv)
     }
     const char *one[1] = {"dissimilarity"};
     double t_base, t_one, t_prof;
-    IG_BENCH_TIME(t_base, runs, run(ctx, g, aspatial, na, NULL));
-    IG_BENCH_TIME(t_one, runs, run(ctx, g, one, 1, NULL));
-    IG_BENCH_TIME(t_prof, runs, {
-        for (int r = 0; r < 8; r++) {
-            ig_scale sc = {IG_KERNEL_DISC, radii[r], 0};
-            run(ctx, g, scale, ns, &sc);
-        }
+    ig_scale sc[8];
+    for (int r = 0; r < 8; r++) sc[r] = (ig_scale){IG_KERNEL_DISC, radii[r], 0};
+    double t_sep;
+    IG_BENCH_TIME(t_base, runs, run(ctx, g, aspatial, na, NULL, 0));
+    IG_BENCH_TIME(t_one, runs, run(ctx, g, one, 1, NULL, 0));
+    IG_BENCH_TIME(t_prof, runs, run(ctx, g, scale, ns, sc, 8));
+    IG_BENCH_TIME(t_sep, 1, {
+        for (int r = 0; r < 8; r++) run(ctx, g, scale, ns, &sc[r], 1);
     });
     printf("baseline: %zu aspatial measures, one pass     %8.0f ms  1.00x\n",
            na, t_base);
@@ -112,14 +115,13 @@ int main(int argc, char **argv)
     printf("profile: %zu scale measures x 8 radii, disc  %8.0f ms  %.2fx "
            "(target <= 4x)\n",
            ns, t_prof, t_prof / t_base);
+    printf("  the same as 8 separate runs               %8.0f ms  %.2fx\n",
+           t_sep, t_sep / t_base);
     for (int k = 1; k < IG_KERNEL_COUNT; k++) {
         double t_k;
-        IG_BENCH_TIME(t_k, 1, {
-            for (int r = 0; r < 8; r++) {
-                ig_scale sc = {(ig_kernel)k, radii[r], 0};
-                run(ctx, g, scale, ns, &sc);
-            }
-        });
+        ig_scale sk[8];
+        for (int r = 0; r < 8; r++) sk[r] = (ig_scale){(ig_kernel)k, radii[r], 0};
+        IG_BENCH_TIME(t_k, 1, run(ctx, g, scale, ns, sk, 8));
         printf("profile, kernel %-12s                %8.0f ms  %.2fx\n",
                ig_kernel_name((ig_kernel)k), t_k, t_k / t_base);
     }

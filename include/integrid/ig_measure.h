@@ -169,6 +169,12 @@ typedef struct ig_run_opts {
      *  cells are whole. A cell whose area is not available (NaN) counts
      *  as a whole cell. */
     const char *area_var;
+    /** Several scales at once (a profile): when n_scales > 0, every
+     *  measure with IG_MF_SCALE is computed at each of these scales
+     *  (params.scale is then ignored) and the work that does not depend
+     *  on the scale is done once. */
+    const ig_scale *scales;
+    size_t n_scales;
 } ig_run_opts;
 
 IG_API void ig_run_opts_init(ig_run_opts *o);
@@ -190,6 +196,9 @@ typedef struct ig_result_row {
     ig_status status;    /**< IG_ERR_NUMERIC when undefined for the data */
     const char *message; /**< why, when status != IG_OK; owned by the
                               results; NULL when IG_OK */
+    size_t scale;        /**< IG_MF_SCALE measures with
+                              ig_run_opts.n_scales > 0: the index of the
+                              scale; otherwise 0 */
 } ig_result_row;
 
 /** What went into a place's results. */
@@ -207,7 +216,8 @@ typedef struct ig_results ig_results;
 
 /** Run measures on every place of @p grid, in parallel over the context's
  *  threads; the results are identical for every thread count. Rows come in
- *  place order, then registry order of the measures, then group order.
+ *  place order, then registry order of the measures, then group order,
+ *  then (with several scales) scale order.
  *  @return IG_OK (individual rows may still carry IG_ERR_NUMERIC);
  *  IG_ERR_NOT_FOUND for an unknown measure name; IG_ERR_DOMAIN;
  *  IG_ERR_NOMEM; IG_ERR_CANCELLED. */

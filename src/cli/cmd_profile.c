@@ -23,9 +23,9 @@ typedef struct profile {
     size_t n_scales;
     const double *scales;
     int is_k;
-    size_t n_rows;   /* rows per scale (same layout every run) */
-    point *values;   /* n_rows * n_scales, row-major by row */
-    ig_results *first; /* the first run's rows: place, measure, group */
+    size_t n_rows;   /* series: place x measure x group */
+    point *values;   /* n_rows * n_scales, series by series */
+    ig_results *first; /* the rows; series i starts at row i * n_scales */
 } profile;
 
 static const char *place_name(const ig_grid *g, const ig_results *res,
@@ -71,7 +71,7 @@ static void write_csv(FILE *fp, const ig_grid *g, const profile *pr,
     const char *kernel =
         pr->is_k ? "knn" : ig_kernel_name(o->params.scale.kernel);
     for (size_t i = 0; i < pr->n_rows; i++) {
-        const ig_result_row *r = ig_results_row(pr->first, i);
+        const ig_result_row *r = ig_results_row(pr->first, i * pr->n_scales);
         for (size_t s = 0; s < pr->n_scales; s++) {
             const point *p = &pr->values[i * pr->n_scales + s];
             cli_csv_str(fp, place_name(g, pr->first, r->place));
@@ -107,7 +107,7 @@ static void write_json(FILE *fp, const ig_grid *g, const profile *pr,
     }
     fputs("],\n  \"series\": [", fp);
     for (size_t i = 0; i < pr->n_rows; i++) {
-        const ig_result_row *r = ig_results_row(pr->first, i);
+        const ig_result_row *r = ig_results_row(pr->first, i * pr->n_scales);
         fputs(i ? ",\n    {" : "\n    {", fp);
         fputs("\"place\": ", fp);
         cli_json_str(fp, place_name(g, pr->first, r->place));
@@ -146,7 +146,7 @@ static void write_table(FILE *fp, const ig_grid *g, const profile *pr,
     size_t last_place = (size_t)-1;
     size_t wname = strlen("measure");
     for (size_t i = 0; i < pr->n_rows; i++) {
-        const ig_result_row *r = ig_results_row(pr->first, i);
+        const ig_result_row *r = ig_results_row(pr->first, i * pr->n_scales);
         size_t w = strlen(r->measure->name) +
                    (r->group >= 0
                         ? 1 + strlen(ig_grid_group_name(g, (size_t)r->group))
@@ -154,7 +154,7 @@ static void write_table(FILE *fp, const ig_grid *g, const profile *pr,
         if (w > wname) wname = w;
     }
     for (size_t i = 0; i < pr->n_rows; i++) {
-        const ig_result_row *r = ig_results_row(pr->first, i);
+        const ig_result_row *r = ig_results_row(pr->first, i * pr->n_scales);
         if (r->place != last_place) {
             last_place = r->place;
             fprintf(fp, "%s%s  (%s, %s)\n", i ? "\n" : "",
@@ -223,6 +223,7 @@ int cli_cmd_profile(int argc, char **argv)
     memset(&pr, 0, sizeof pr);
     const char **defaults = NULL;
     size_t n_defaults = 0;
+    ig_scale *scales = NULL;
     ig_results *res = NULL;
 
     if (!cli_out_open(&env, &out, o.output)) goto done;
@@ -259,56 +260,53 @@ int cli_cmd_profile(int argc, char **argv)
     pr.is_k = o.n_ks > 0;
     pr.scales = pr.is_k ? o.ks : o.radii;
     pr.n_scales = pr.is_k ? o.n_ks : o.n_radii;
+    /* one run for every scale: what does not depend on the scale is
+     * computed once */
+    scales = cli_xmalloc(pr.n_scales * sizeof *scales);
     for (size_t s = 0; s < pr.n_scales; s++) {
-        ig_run_opts ro;
-        ig_run_opts_init(&ro);
-        ro.measures = o.n_only ? o.only : defaults;
-        ro.n_measures = o.n_only ? o.n_only : n_defaults;
-        ro.params = o.params;
+        scales[s] = o.params.scale;
         if (pr.is_k) {
-            ro.params.scale.k = pr.scales[s];
+            scales[s].k = pr.scales[s];
         } else {
-            ro.params.scale.k = 0;
-            ro.params.scale.radius_m = pr.scales[s];
+            scales[s].k = 0;
+            scales[s].radius_m = pr.scales[s];
         }
-        ro.na_as_zero = o.read.na_as_zero;
-        cli_spatial_run_opts(&o, grid, pset, &ro);
-        char label[64];
-        snprintf(label, sizeof label, "scale %zu/%zu", s + 1, pr.n_scales);
-        cli_progress_phase(&env.progress, label, 0);
-        ro.progress = cli_progress_cb;
-        ro.progress_ud = &env.progress;
-        ig_error err = {0};
-        ig_status st = ig_measures_run(ctx, rg, &ro, &res, &err);
-        cli_progress_clear(&env.progress);
-        if (st != IG_OK) {
-            cli_report(&env, st, &err, NULL);
+    }
+    ig_run_opts ro;
+    ig_run_opts_init(&ro);
+    ro.measures = o.n_only ? o.only : defaults;
+    ro.n_measures = o.n_only ? o.n_only : n_defaults;
+    ro.params = o.params;
+    ro.scales = scales;
+    ro.n_scales = pr.n_scales;
+    ro.na_as_zero = o.read.na_as_zero;
+    cli_spatial_run_opts(&o, grid, pset, &ro);
+    cli_progress_phase(&env.progress, "computing", 0);
+    ro.progress = cli_progress_cb;
+    ro.progress_ud = &env.progress;
+    ig_error err = {0};
+    ig_status st = ig_measures_run(ctx, rg, &ro, &res, &err);
+    cli_progress_clear(&env.progress);
+    if (st != IG_OK) {
+        cli_report(&env, st, &err, NULL);
+        goto done;
+    }
+    /* rows: place, measure, group, then scale: series of n_scales rows */
+    size_t nr = ig_results_nrows(res);
+    pr.n_rows = nr / pr.n_scales;
+    pr.values = cli_xmalloc((nr ? nr : 1) * sizeof *pr.values);
+    for (size_t i = 0; i < nr; i++) {
+        const ig_result_row *r = ig_results_row(res, i);
+        if (r->status != IG_OK && r->status != IG_ERR_NUMERIC) {
+            cli_error(&env, "%s: %s", r->measure->name,
+                      r->message ? r->message : ig_strerror(r->status));
             goto done;
         }
-        size_t nr = ig_results_nrows(res);
-        if (s == 0) {
-            pr.n_rows = nr;
-            pr.values = cli_xmalloc((nr ? nr : 1) * pr.n_scales *
-                                    sizeof *pr.values);
-        }
-        for (size_t i = 0; i < nr; i++) {
-            const ig_result_row *r = ig_results_row(res, i);
-            if (r->status != IG_OK && r->status != IG_ERR_NUMERIC) {
-                cli_error(&env, "%s: %s", r->measure->name,
-                          r->message ? r->message : ig_strerror(r->status));
-                goto done;
-            }
-            point *p = &pr.values[i * pr.n_scales + s];
-            p->ok = r->status == IG_OK;
-            p->value = r->value;
-        }
-        if (s == 0) {
-            pr.first = res;
-        } else {
-            ig_results_destroy(res);
-        }
-        res = NULL;
+        pr.values[i].ok = r->status == IG_OK;
+        pr.values[i].value = r->value;
     }
+    pr.first = res;
+    res = NULL;
     if (fmt == CLI_FMT_JSON)
         write_json(out.fp, rg, &pr, &o);
     else if (fmt == CLI_FMT_CSV)
@@ -320,7 +318,7 @@ int cli_cmd_profile(int argc, char **argv)
     rc = CLI_EXIT_OK;
     /* say once which values are undefined, and why */
     for (size_t i = 0; pr.first && i < pr.n_rows; i++) {
-        const ig_result_row *r = ig_results_row(pr.first, i);
+        const ig_result_row *r = ig_results_row(pr.first, i * pr.n_scales);
         if (r->status == IG_ERR_NUMERIC && r->message) {
             cli_warn(&env, "%s: %s (left empty)",
                      place_name(rg, pr.first, r->place), r->message);
@@ -332,6 +330,7 @@ done:
     ig_results_destroy(res);
     ig_results_destroy(pr.first);
     free(pr.values);
+    free(scales);
     free((void *)defaults);
     ig_placeset_destroy(pset);
     ig_grid_destroy(grid);

@@ -70,6 +70,7 @@ typedef struct prep_plan {
 
 typedef struct task {
     uint32_t place;
+    uint32_t scale;   /* index of the scale (scale measures), else 0 */
     uint32_t measure; /* registry index */
     int32_t group;    /* -1 multigroup */
     uint32_t row;     /* first output row */
@@ -115,6 +116,10 @@ typedef struct run_state {
     /* phase 2c items: (place, block) */
     uint32_t *blk_place, *blk_index;
     size_t n_blk;
+    int any_scale;      /* a scale measure is selected */
+    size_t cur_scale;   /* phase 3 runs the tasks of this scale */
+    ig_scale *scales;   /* n_scales: opts->scales, or the one params.scale */
+    size_t n_scales;
 } run_state;
 
 void ig_run_opts_init(ig_run_opts *o)
@@ -411,7 +416,7 @@ static ig_status prep_envs(run_state *s)
     ig_ctx *ctx = s->ctx;
     size_t np = ig_grid_nplaces(s->grid), ng = ig_grid_ngroups(s->grid);
     size_t total = 0;
-    for (size_t p = 0; p < np; p++) {
+    for (size_t p = 0; s->blk_place == NULL && p < np; p++) {
         view *v = &s->views[p];
         if (!v->env || !v->n) continue;
         v->n_blk = (v->n + ENV_BLOCK - 1) / ENV_BLOCK;
@@ -423,19 +428,23 @@ static ig_status prep_envs(run_state *s)
             return IG_ERR_NOMEM;
         total += v->n_blk;
     }
-    s->blk_place = ig__alloc(ctx, (total ? total : 1) * sizeof *s->blk_place);
-    s->blk_index = ig__alloc(ctx, (total ? total : 1) * sizeof *s->blk_index);
-    s->n_blk = total;
-    if (!s->blk_place || !s->blk_index) return IG_ERR_NOMEM;
-    size_t k = 0;
-    for (size_t q = 0; q < np; q++) { /* biggest places first */
-        size_t p = s->by_size[q];
-        for (size_t b = 0; b < s->views[p].n_blk; b++) {
-            s->blk_place[k] = (uint32_t)p;
-            s->blk_index[k++] = (uint32_t)b;
+    if (!s->blk_place) { /* the first scale: lay out the blocks */
+        s->blk_place =
+            ig__alloc(ctx, (total ? total : 1) * sizeof *s->blk_place);
+        s->blk_index =
+            ig__alloc(ctx, (total ? total : 1) * sizeof *s->blk_index);
+        s->n_blk = total;
+        if (!s->blk_place || !s->blk_index) return IG_ERR_NOMEM;
+        size_t k = 0;
+        for (size_t q = 0; q < np; q++) { /* biggest places first */
+            size_t p = s->by_size[q];
+            for (size_t b = 0; b < s->views[p].n_blk; b++) {
+                s->blk_place[k] = (uint32_t)p;
+                s->blk_index[k++] = (uint32_t)b;
+            }
         }
     }
-    ig_status st = ig__parallel_for(ctx, total, env_block, s);
+    ig_status st = ig__parallel_for(ctx, s->n_blk, env_block, s);
     if (st != IG_OK) return st;
     for (size_t p = 0; p < np; p++) {
         view *v = &s->views[p];
@@ -482,8 +491,12 @@ static ig_status run_task(void *ud, size_t i)
     run_state *s = ud;
     if (atomic_load(&s->cancelled)) return IG_ERR_CANCELLED;
     const task *t = &s->tasks[s->task_order[i]];
-    const view *v = &s->views[t->place];
     const ig_measure_info *m = ig_measure_get(t->measure);
+    /* one round per scale: scale tasks of this scale, the others once */
+    if ((m->flags & IG_MF_SCALE) ? t->scale != s->cur_scale
+                                 : s->cur_scale != 0)
+        return IG_OK;
+    const view *v = &s->views[t->place];
     ig_result_row *rows = s->res->rows + t->row;
     ig__min in;
     task_input(s, v, t->group, &in);
@@ -611,7 +624,8 @@ static void plan_prep(run_state *s, const unsigned char *sel)
  * population at env[ng * N + i]). Edge grid: one call, the context grid's
  * cells around every cell. Edge place: one call per place, its own cells
  * only (places one after the other; each call is parallel inside). */
-static ig_status compute_envs(run_state *s, ig_error *err)
+static ig_status compute_envs(run_state *s, const ig_scale *scale,
+                              ig_error *err)
 {
     ig_ctx *ctx = s->ctx;
     const ig_grid *g = s->grid;
@@ -622,8 +636,9 @@ static ig_status compute_envs(run_state *s, ig_error *err)
     if (ng > 256)
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
                              "spatial measures take at most 256 groups");
-    s->env = ig__alloc(ctx, (ng + 1) * (nu ? nu : 1) * sizeof *s->env);
-    if (!s->env) return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+    if (!s->env &&
+        !(s->env = ig__alloc(ctx, (ng + 1) * (nu ? nu : 1) * sizeof *s->env)))
+        return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
     ig_status st = IG_OK;
     if (p->edge == IG_EDGE_GRID) {
         const ig_grid *c = s->opts->context ? s->opts->context : g;
@@ -636,7 +651,7 @@ static ig_status compute_envs(run_state *s, ig_error *err)
         for (size_t k = 0; k < ng; k++) cnt[k] = ig_grid_counts(c, k);
         ig_lattice lat = {ig_grid_ncells(c), ig_grid_rows(c), ig_grid_cols(c),
                           ng, cnt, ig_grid_totals(c), cell};
-        st = ig_neighbourhoods(ctx, &lat, nu, s->urow, s->ucol, &p->scale,
+        st = ig_neighbourhoods(ctx, &lat, nu, s->urow, s->ucol, scale,
                                s->env, NULL, err);
     } else {
         size_t np = ig_grid_nplaces(g), maxc = 0;
@@ -658,15 +673,15 @@ static ig_status compute_envs(run_state *s, ig_error *err)
                               ig_grid_cols(g) + first, ng, cnt,
                               ig_grid_totals(g) + first, cell};
             st = ig_neighbourhoods(ctx, &lat, m, s->urow + off, s->ucol + off,
-                                   &p->scale, tmp, NULL, err);
+                                   scale, tmp, NULL, err);
             for (size_t k = 0; st == IG_OK && k <= ng; k++)
                 memcpy(s->env + k * nu + off, tmp + k * m, m * sizeof *tmp);
         }
         ig__free(ctx, tmp, (ng + 1) * (maxc ? maxc : 1) * sizeof *tmp);
     }
     if (st != IG_OK || !ig_grid_has_total(g)) return st;
-    s->env_tm = ig__alloc(ctx, (nu ? nu : 1) * sizeof *s->env_tm);
-    if (!s->env_tm)
+    if (!s->env_tm &&
+        !(s->env_tm = ig__alloc(ctx, (nu ? nu : 1) * sizeof *s->env_tm)))
         return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
     for (size_t i = 0; i < nu; i++) {
         ig_ksum k;
@@ -763,12 +778,22 @@ static ig_status prepare_spatial(run_state *s, const unsigned char *sel,
         }
     }
     if (!scale) return IG_OK;
-    char note[256];
-    ig_status st = ig_scale_check(&o->params.scale, ig_grid_cell_size_m(g),
-                                  0.0, 0.0, note, sizeof note, err);
-    if (st != IG_OK) return st;
-    if (note[0]) ig__log(s->ctx, IG_LOG_WARN, "%s", note);
-    return compute_envs(s, err);
+    s->any_scale = 1;
+    for (size_t q = 0; q < s->n_scales; q++) {
+        char note[256];
+        ig_status st = ig_scale_check(&s->scales[q], ig_grid_cell_size_m(g),
+                                      0.0, 0.0, note, sizeof note, err);
+        if (st != IG_OK) return st;
+        if (note[0]) ig__log(s->ctx, IG_LOG_WARN, "%s", note);
+    }
+    /* the buffers the views point into; each scale fills them */
+    size_t ng = ig_grid_ngroups(g), nu = s->n_used ? s->n_used : 1;
+    s->env = ig__alloc(s->ctx, (ng + 1) * nu * sizeof *s->env);
+    if (!s->env) return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+    if (ig_grid_has_total(g) &&
+        !(s->env_tm = ig__alloc(s->ctx, nu * sizeof *s->env_tm)))
+        return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+    return IG_OK;
 }
 
 /* s->by_size: places by cell count, descending (ties: index order). */
@@ -849,17 +874,26 @@ ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
                              "the grid with --within COL");
 
     size_t np = ig_grid_nplaces(grid), ng = ig_grid_ngroups(grid);
+    size_t nsc = opts->n_scales ? opts->n_scales : 1;
+    if (opts->n_scales && !opts->scales)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "measures: n_scales without scales");
+    if (nsc > 100000)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "measures: at most 100,000 scales (got %zu)",
+                             nsc);
     size_t per_place_tasks = 0, per_place_rows = 0;
     for (size_t mi = 0; mi < nm_all; mi++) {
         if (!sel[mi]) continue;
         const ig_measure_info *m = ig_measure_get(mi);
+        size_t k = (m->flags & IG_MF_SCALE) ? nsc : 1;
         if (m->family == IG_FAM_SINGLE) {
-            per_place_tasks += ng;
-            per_place_rows += ng;
+            per_place_tasks += ng * k;
+            per_place_rows += ng * k;
         } else {
-            per_place_tasks += 1;
+            per_place_tasks += k;
             per_place_rows +=
-                (decompose && (m->flags & IG_MF_DECOMPOSABLE)) ? 3 : 1;
+                (decompose && (m->flags & IG_MF_DECOMPOSABLE)) ? 3 : k;
         }
     }
     if (np && per_place_rows > UINT32_MAX / np)
@@ -879,6 +913,14 @@ ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
     if (pthread_mutex_init(&s.mu, NULL) != 0)
         return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of resources");
     s.n_tasks = np * per_place_tasks;
+    s.n_scales = nsc;
+    s.scales = ig__alloc(ctx, nsc * sizeof *s.scales);
+    if (!s.scales) {
+        pthread_mutex_destroy(&s.mu);
+        return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+    }
+    for (size_t q = 0; q < nsc; q++)
+        s.scales[q] = opts->n_scales ? opts->scales[q] : opts->params.scale;
     ig_results *res = ig__calloc(ctx, 1, sizeof *res);
     if (!res) goto nomem;
     res->ctx = ctx;
@@ -900,9 +942,12 @@ ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
                 if (!sel[mi]) continue;
                 const ig_measure_info *m = ig_measure_get(mi);
                 size_t ngr = m->family == IG_FAM_SINGLE ? ng : 1;
-                for (size_t k = 0; k < ngr; k++) {
+                size_t nq = (m->flags & IG_MF_SCALE) ? nsc : 1;
+                for (size_t kq = 0; kq < ngr * nq; kq++) {
+                    size_t k = kq / nq;
                     task *t = &s.tasks[ti++];
                     t->place = (uint32_t)p;
+                    t->scale = (uint32_t)(kq % nq);
                     t->measure = (uint32_t)mi;
                     t->group = m->family == IG_FAM_SINGLE ? (int32_t)k : -1;
                     t->row = (uint32_t)ri;
@@ -915,6 +960,7 @@ ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
                         r->place = p;
                         r->measure = m;
                         r->group = t->group;
+                        r->scale = t->scale;
                         r->component = (ig_component)c;
                         r->value = (double)NAN;
                         r->status = IG_ERR_CANCELLED;
@@ -965,12 +1011,22 @@ ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
         st = ig__parallel_for(ctx, np, prep_place, &s);
         if (st != IG_OK) goto fail;
     }
-    if ((s.plan.env_single || s.plan.env_multi) && s.env) {
-        st = prep_envs(&s);
+    /* Phase 3, once per scale: the environments at that scale and their
+     * sums, then the tasks of that scale (and, first, every task that
+     * does not depend on a scale). */
+    for (size_t q = 0; q < (s.any_scale ? nsc : 1); q++) {
+        s.cur_scale = q;
+        if (s.any_scale) {
+            st = compute_envs(&s, &s.scales[q], err);
+            if (st != IG_OK) goto out;
+            if (s.plan.env_single || s.plan.env_multi) {
+                st = prep_envs(&s);
+                if (st != IG_OK) goto fail;
+            }
+        }
+        st = ig__parallel_for(ctx, s.n_tasks, run_task, &s);
         if (st != IG_OK) goto fail;
     }
-    st = ig__parallel_for(ctx, s.n_tasks, run_task, &s);
-    if (st != IG_OK) goto fail;
     *out = res;
     res = NULL;
     goto out;
@@ -1004,6 +1060,7 @@ out:
         size_t nb = s.n_blk ? s.n_blk : 1;
         ig__free(ctx, s.blk_place, nb * sizeof *s.blk_place);
         ig__free(ctx, s.blk_index, nb * sizeof *s.blk_index);
+        ig__free(ctx, s.scales, s.n_scales * sizeof *s.scales);
     }
     ig_results_destroy(res);
     pthread_mutex_destroy(&s.mu);

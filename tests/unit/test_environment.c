@@ -297,6 +297,69 @@ static void test_blocks_threads(void **state)
     ig_grid_destroy(g);
 }
 
+/* Several scales in one run give the rows of one run per scale, in the
+ * order place, measure, group, scale; measures without a scale once. */
+static void test_multi_scale(void **state)
+{
+    (void)state;
+    const char *names[2] = {"a", "b"};
+    ig_grid_spec spec = {.size_m = 1000, .n_groups = 2, .group_names = names};
+    ig_grid_builder *b = NULL;
+    ig_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(ig_grid_builder_create(NULL, &spec, &b, &err), IG_OK);
+    for (int i = 0; i < 3; i++) {
+        double c[2] = {ra[i], rb[i]};
+        ig_grid_row r;
+        memset(&r, 0, sizeof r);
+        r.cell = (ig_cell){5000, (int64_t)i * 1000, 1000, 3035};
+        r.counts = c;
+        assert_int_equal(ig_grid_builder_add(b, &r, &err), IG_OK);
+    }
+    ig_grid *g = NULL;
+    assert_int_equal(ig_grid_builder_finish(b, &g, &err), IG_OK);
+    ig_grid_builder_destroy(b);
+    const char *m[3] = {"share", "spatial_isolation",
+                        "spatial_dissimilarity_multi"};
+    ig_scale sc[3] = {{IG_KERNEL_DISC, 500, 0}, {IG_KERNEL_DISC, 1000, 0},
+                      {IG_KERNEL_DISC, 0, 40}};
+    ig_run_opts o;
+    ig_run_opts_init(&o);
+    o.measures = m;
+    o.n_measures = 3;
+    o.scales = sc;
+    o.n_scales = 3;
+    ig_results *all = NULL;
+    assert_int_equal(ig_measures_run(NULL, g, &o, &all, &err), IG_OK);
+    /* share: 2 rows; isolation: 2 groups x 3 scales; D: 3 scales */
+    assert_int_equal(ig_results_nrows(all), 2 + 6 + 3);
+    for (size_t q = 0; q < 3; q++) {
+        ig_run_opts o1;
+        ig_run_opts_init(&o1);
+        o1.measures = m + 1;
+        o1.n_measures = 2;
+        o1.params.scale = sc[q];
+        ig_results *one = NULL;
+        assert_int_equal(ig_measures_run(NULL, g, &o1, &one, &err), IG_OK);
+        /* one: iso a, iso b, D */
+        for (size_t k = 0; k < 3; k++) {
+            size_t ri = k < 2 ? 2 + k * 3 + q : 8 + q;
+            const ig_result_row *r = ig_results_row(all, ri);
+            const ig_result_row *r1 = ig_results_row(one, k);
+            assert_int_equal(r->scale, q);
+            assert_ptr_equal(r->measure, r1->measure);
+            assert_int_equal(r->status, r1->status);
+            assert_memory_equal(&r->value, &r1->value, sizeof r->value);
+        }
+        ig_results_destroy(one);
+    }
+    /* the hand values: disc 1000 m isolation(a) = 5/12, D = 1/6 */
+    assert_true(close_rel(ig_results_row(all, 3)->value, 5.0 / 12, 1e-14));
+    assert_true(close_rel(ig_results_row(all, 9)->value, 1.0 / 6, 1e-14));
+    ig_results_destroy(all);
+    ig_grid_destroy(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_edge),
         cmocka_unit_test(test_blocks_threads),
+        cmocka_unit_test(test_multi_scale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
