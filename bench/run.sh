@@ -11,7 +11,7 @@
 # range. Then, when given, bench_measures prints per-measure ratios to a
 # summing pass (bench/README.md).
 #
-# usage: bench/run.sh [--integrid PATH] [--bench-measures PATH]
+# usage: bench/run.sh [--integrid PATH] [--bench-measures PATH] [--bench-profile PATH]
 #                     [--data DIR] [--runs N] [--all-runs N] [--target RATIO]
 # Defaults: build/release/integrid, no bench_measures, $IG_SHARED_DATA or
 # ../shared/data beside the checkout, 5 rounds (median), 1 run with the
@@ -21,6 +21,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 integrid="$root/build/release/integrid"
 bench_measures=""
+bench_profile=""
 data="${IG_SHARED_DATA:-}"
 runs=5
 all_runs=1
@@ -29,6 +30,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --integrid) integrid="$2"; shift 2 ;;
         --bench-measures) bench_measures="$2"; shift 2 ;;
+        --bench-profile) bench_profile="$2"; shift 2 ;;
         --data) data="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
         --all-runs) all_runs="$2"; shift 2 ;;
@@ -146,5 +148,10 @@ fi
 if [[ -n "$bench_measures" ]]; then
     echo "bench measures: $bench_measures (4,000,000 cells x 3 groups)"
     "$bench_measures" || status=1
+fi
+
+if [[ -n "$bench_profile" ]]; then
+    echo "bench profile: $bench_profile (EU grid in memory, 8 radii; target <= 4x one aspatial pass)"
+    "$bench_profile" --data "$data" || status=1
 fi
 exit $status
