@@ -232,6 +232,11 @@ IG_API size_t ig_local_result_ncells(const ig_local_result *r);
 IG_API const size_t *ig_local_result_cells(const ig_local_result *r);
 /** IG_LOCAL_FLAG_* bits of every result cell; owned by @p r. */
 IG_API const uint8_t *ig_local_result_flags(const ig_local_result *r);
+/** For k-nearest-residents neighbourhoods (EquiPop): per cell, the centre
+ *  distance in metres of the farthest cell that contributes (the radius
+ *  the neighbourhood reached); NULL for kernel neighbourhoods and for
+ *  measures without one. */
+IG_API const double *ig_local_result_reach(const ig_local_result *r);
 /** Number of layers: 1 for multigroup measures, else the groups asked
  *  for. */
 IG_API size_t ig_local_result_nlayers(const ig_local_result *r);

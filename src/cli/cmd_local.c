@@ -166,7 +166,9 @@ typedef struct run_set {
 static void write_csv(FILE *fp, const run_set *rs)
 {
     fputs(rs->per_group ? "cell,group,value" : "cell,value", fp);
-    fputs(rs->inference ? ",z,p_value,class\n" : "\n", fp);
+    fputs(rs->inference ? ",z,p_value,class" : "", fp);
+    fputs(rs->n_res && ig_local_result_reach(rs->res[0]) ? ",reach_m\n" : "\n",
+          fp);
     char id[IG_CELLCODE_MAX + 64];
     for (size_t r = 0; r < rs->n_res; r++) {
         const ig_local_result *res = rs->res[r];
@@ -191,6 +193,11 @@ static void write_csv(FILE *fp, const run_set *rs)
                     cli_csv_num(fp, ly->p_value[j]);
                     fputc(',', fp);
                     fputs(ig_local_class_name((ig_local_class)ly->cls[j]), fp);
+                }
+                const double *reach = ig_local_result_reach(res);
+                if (reach) {
+                    fputc(',', fp);
+                    cli_csv_num(fp, reach[j]);
                 }
                 fputc('\n', fp);
             }
@@ -245,6 +252,10 @@ static void write_geojson(FILE *fp, const run_set *rs)
                         cli_json_str(fp, cn);
                     else
                         fputs("null", fp);
+                }
+                if (ig_local_result_reach(res)) {
+                    fputs(", \"reach_m\": ", fp);
+                    cli_json_num(fp, ig_local_result_reach(res)[j]);
                 }
                 fprintf(fp,
                         "}, \"geometry\": {\"type\": \"Polygon\", "

@@ -779,10 +779,33 @@ static ig_status prepare_spatial(run_state *s, const unsigned char *sel,
     }
     if (!scale) return IG_OK;
     s->any_scale = 1;
+    /* what neighbourhoods can reach: the grid around (edge grid), or the
+     * biggest place (edge place), for the clamping notes */
+    const ig_grid *cg = o->context && o->params.edge == IG_EDGE_GRID
+                            ? o->context
+                            : g;
+    double reach_pop = 0.0, reach_ext = 0.0;
+    ig_extent ex;
+    if (ig_grid_extent(cg, &ex) == IG_OK) {
+        double c = (double)ig_grid_cell_size_m(cg);
+        reach_ext = hypot((double)(ex.max_east_m - ex.min_east_m) - c,
+                          (double)(ex.max_north_m - ex.min_north_m) - c);
+    }
+    if (o->params.edge == IG_EDGE_GRID) {
+        reach_pop = ig_ksum_array(ig_grid_totals(cg), ig_grid_ncells(cg));
+    } else {
+        for (size_t q = 0; q < ig_grid_nplaces(g); q++) {
+            size_t first, count;
+            ig_grid_place_range(g, q, &first, &count);
+            double pq = ig_ksum_array(ig_grid_totals(g) + first, count);
+            if (pq > reach_pop) reach_pop = pq;
+        }
+    }
     for (size_t q = 0; q < s->n_scales; q++) {
         char note[256];
         ig_status st = ig_scale_check(&s->scales[q], ig_grid_cell_size_m(g),
-                                      0.0, 0.0, note, sizeof note, err);
+                                      reach_ext, reach_pop, note, sizeof note,
+                                      err);
         if (st != IG_OK) return st;
         if (note[0]) ig__log(s->ctx, IG_LOG_WARN, "%s", note);
     }

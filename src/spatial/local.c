@@ -102,6 +102,7 @@ struct ig_local_result {
     double **val, **z, **p, **padj;
     uint8_t **cls;
     char **msg;
+    double *reach; /* n: k scales, the distance the neighbourhood reaches */
 };
 
 const ig_local_info *ig_local_result_info(const ig_local_result *r)
@@ -115,6 +116,10 @@ size_t ig_local_result_ncells(const ig_local_result *r)
 const size_t *ig_local_result_cells(const ig_local_result *r)
 {
     return r ? r->cells : NULL;
+}
+const double *ig_local_result_reach(const ig_local_result *r)
+{
+    return r ? r->reach : NULL;
 }
 const uint8_t *ig_local_result_flags(const ig_local_result *r)
 {
@@ -143,6 +148,7 @@ void ig_local_result_destroy(ig_local_result *r)
     size_t n = r->n ? r->n : 1, L = r->n_layers;
     ig__free(ctx, r->cells, n * sizeof *r->cells);
     ig__free(ctx, r->flags, n * sizeof *r->flags);
+    ig__free(ctx, r->reach, n * sizeof *r->reach);
     free_arrays(ctx, r->val, L, n);
     free_arrays(ctx, r->z, L, n);
     free_arrays(ctx, r->p, L, n);
@@ -445,9 +451,13 @@ static ig_status run_compose(run *R)
     const double **x = ig__calloc(ctx, G ? G : 1, sizeof *x);
     ig_status st = IG_ERR_NOMEM;
     if (!env || !x) goto out;
+    if (R->o->scale.k > 0 && !R->res->reach) {
+        R->res->reach = ig__calloc(ctx, n ? n : 1, sizeof *R->res->reach);
+        if (!R->res->reach) goto out;
+    }
     if (R->src.lat.n > 0) {
         st = ig_neighbourhoods(ctx, &R->src.lat, n, R->trow, R->tcol,
-                               &R->o->scale, env, NULL, R->err);
+                               &R->o->scale, env, R->res->reach, R->err);
         if (st != IG_OK) goto out;
     }
     for (size_t g = 0; g < G; g++) x[g] = ig_grid_counts(R->grid, g) + R->first;

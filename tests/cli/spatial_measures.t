@@ -44,3 +44,11 @@ $ integrid measures $DATA/tiny.csv --only spatial_isolation --radius-m -3
 $ integrid measures $SHARED/eu_census2021_1km_city_windows.csv --by CITY --only spatial --quiet --threads 1 > a.csv && integrid measures $SHARED/eu_census2021_1km_city_windows.csv --by CITY --only spatial --quiet --threads 2 > b.csv && cmp a.csv b.csv && wc -l < a.csv && grep -c -e '^Berlin,relative_clustering,OTH,0.558' -e '^Paris,delta,OTH,0.474' a.csv
 1249
 2
+# EquiPop: the composition of the k nearest residents and the radius it
+# reached. E4334 (6,1,1) holds 8; its neighbour E4335 (2,1,5), 1000 m
+# away, gives the other 2 (a quarter of it): NAT (6 + 0.5) / 10 = 0.65.
+$ integrid local $DATA/local_row.csv --measure local_share --k 10 | head -4
+cell,group,value,reach_m
+CRS3035RES1000mN2684000E4334000,NAT,0.65000000000000002,1000
+CRS3035RES1000mN2684000E4334000,EU_OTH,0.125,1000
+CRS3035RES1000mN2684000E4334000,OTH,0.22500000000000001,1000

@@ -11,6 +11,7 @@
  * sums to every measure; a measure called alone makes it itself. Units
  * without residents carry no weight; a unit with residents always has a
  * non-empty environment (its own cell is in it), which the pass checks. */
+#include <float.h>
 #include <math.h>
 
 #include "measures/multi/multi_common.h"
@@ -143,7 +144,10 @@ ig_status ig__m_spatial_information_theory(const ig__min *in, double *value)
     if (!(e > 0.0))
         return ig__error_set(in->err, IG_ERR_NUMERIC, 0, 0,
                              "%s: the entropy of the place is 0", name);
-    *value = 1.0 - (es->tE / in->T) / e;
+    double h = 1.0 - (es->tE / in->T) / e;
+    /* environments that are the whole place give 0 up to rounding; a
+     * real negative value (edge grid) is far larger than this */
+    *value = fabs(h) < 64 * DBL_EPSILON ? 0.0 : h;
     return IG_OK;
 }
 
@@ -153,7 +157,8 @@ ig_status ig__m_spatial_mutual_information(const ig__min *in, double *value)
     const ig__envstats *es = NULL;
     ig_status st = multi_env(in, "spatial_mutual_information", &es, &own);
     if (st != IG_OK) return st;
-    *value = ig__multi_entropy(in) - es->tE / in->T;
+    double e = ig__multi_entropy(in), m = e - es->tE / in->T;
+    *value = fabs(m) < 64 * DBL_EPSILON * (e > 1.0 ? e : 1.0) ? 0.0 : m;
     return IG_OK;
 }
 
