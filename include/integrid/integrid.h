@@ -15,6 +15,8 @@
 #include "integrid/ig_io.h"
 #include "integrid/ig_spatial.h"
 #include "integrid/ig_local.h"
+#include "integrid/ig_infer.h"
+#include "integrid/ig_change.h"
 #include "integrid/ig_measure.h"
 #include "integrid/ig_boundaries.h"
 #include "integrid/ig_places.h"

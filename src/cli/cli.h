@@ -49,6 +49,7 @@ typedef enum cli_format {
 typedef struct cli_opts {
     cli_cmd_id cmd;
     const char *input; /* FILE argument; NULL when none was given */
+    const char *input2; /* change: the second FILE (NEW) */
 
     /* read options, mapped onto ig_read_opts */
     ig_read_opts read;
@@ -95,6 +96,15 @@ typedef struct cli_opts {
     double fdr;           /* local --fdr Q (hot spots); 0: 0.05 */
     const char *area;     /* --area COL: land area per cell (km2) */
     const char *out_groups; /* local --output-groups G1,G2: groups to write */
+
+    /* inference and change (issue #5) */
+    int ci;               /* --ci: bootstrap confidence intervals */
+    double level;         /* --level X (0 < X < 1); 0: 0.95 */
+    const char *resample; /* --resample residents|cells */
+    int test;             /* --test: test against a null of no segregation */
+    const char *null_model; /* --null random|systematic|evenness|composition|permutation */
+    const char *noise;    /* --noise round:B | perturb:K */
+    int reps_set;         /* --reps was given */
 
     /* output options */
     cli_format format;

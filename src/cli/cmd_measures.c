@@ -6,13 +6,17 @@
  * for the data. The table is for people: one block per place, measures as
  * rows, groups as columns. Undefined values are summarised on stderr, one
  * line per measure and reason (the row's message from the library), naming
- * the places affected, so 26 cities do not give 26 near-identical lines. */
+ * the places affected, so 26 cities do not give 26 near-identical lines.
+ * With --ci / --test the rows come from ig_infer_run() and the inference
+ * columns are added on the right (docs/inference.md); without them the
+ * output is what it always was. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "integrid/ig_infer.h"
 
 /* ---- --list ------------------------------------------------------------- */
 
@@ -155,11 +159,51 @@ static const char *place_name(const ig_grid *g, const ig_results *res, size_t p)
     return ig_grid_place_name(g, p);
 }
 
+/* ---- inference columns ------------------------------------------------- */
+
+/* What --ci and --test add, and where to find it. */
+typedef struct inf_cols {
+    int ci, test;
+    const ig_infer_results *ir; /* NULL without --ci / --test */
+    const ig_results *res;
+} inf_cols;
+
+static const ig_inference *row_inf(const inf_cols *ic, const ig_result_row *r)
+{
+    if (!ic || !ic->ir) return NULL;
+    const ig_result_row *r0 = ig_results_row(ic->res, 0);
+    return ig_infer_results_row(ic->ir, (size_t)(r - r0));
+}
+
+static const char *const ci_names[] = {"ci_low", "ci_high", "ci_bca_low",
+                                       "ci_bca_high"};
+static const char *const test_names[] = {"null_mean", "null_sd", "p_value",
+                                         "expected", "corrected", "z"};
+
+static void inf_values(const ig_inference *x, double ci[4], double te[6])
+{
+    ci[0] = x->ci_low;
+    ci[1] = x->ci_high;
+    ci[2] = x->ci_bca_low;
+    ci[3] = x->ci_bca_high;
+    te[0] = x->null_mean;
+    te[1] = x->null_sd;
+    te[2] = x->p_value;
+    te[3] = x->expected;
+    te[4] = x->corrected;
+    te[5] = x->z;
+}
+
 /* ---- CSV and JSON ------------------------------------------------------- */
 
-static void write_csv(FILE *fp, const ig_grid *g, const ig_results *res)
+static void write_csv(FILE *fp, const ig_grid *g, const ig_results *res,
+                      const inf_cols *ic)
 {
-    fputs("place,measure,group,value\n", fp);
+    fputs("place,measure,group,value", fp);
+    for (size_t k = 0; ic->ci && k < 4; k++) fprintf(fp, ",%s", ci_names[k]);
+    for (size_t k = 0; ic->test && k < 6; k++)
+        fprintf(fp, ",%s", test_names[k]);
+    fputc('\n', fp);
     size_t n = ig_results_nrows(res);
     char name[256];
     for (size_t i = 0; i < n; i++) {
@@ -173,12 +217,26 @@ static void write_csv(FILE *fp, const ig_grid *g, const ig_results *res)
         if (gn) cli_csv_str(fp, gn);
         fputc(',', fp);
         if (r->status == IG_OK) cli_csv_num(fp, r->value);
+        const ig_inference *x = row_inf(ic, r);
+        if (x) {
+            double ci[4], te[6];
+            inf_values(x, ci, te);
+            for (size_t k = 0; ic->ci && k < 4; k++) {
+                fputc(',', fp);
+                cli_csv_num(fp, ci[k]);
+            }
+            for (size_t k = 0; ic->test && k < 6; k++) {
+                fputc(',', fp);
+                cli_csv_num(fp, te[k]);
+            }
+        }
         fputc('\n', fp);
     }
 }
 
 static void write_json(FILE *fp, const cli_opts *o, const ig_grid *g,
-                       const ig_results *res, const ig_placeset *pset)
+                       const ig_results *res, const ig_placeset *pset,
+                       const inf_cols *ic)
 {
     const ig_grid_stats *s = ig_grid_get_stats(g);
     fputs("{\n  \"integrid_version\": ", fp);
@@ -208,8 +266,23 @@ static void write_json(FILE *fp, const cli_opts *o, const ig_grid *g,
             "\"atkinson_b\": ",
             o->params.seed, o->params.reps);
     cli_json_num(fp, o->params.atkinson_b);
-    fprintf(fp, ", \"thresholds\": %d},\n  \"places\": [",
-            o->params.n_thresholds);
+    fprintf(fp, ", \"thresholds\": %d}", o->params.n_thresholds);
+    if (ic->ci || ic->test) {
+        fprintf(fp, ",\n  \"inference\": {\"reps\": %d, \"seed\": %" PRIu64,
+                o->reps_set ? o->params.reps : 999, o->params.seed);
+        if (ic->ci) {
+            fputs(", \"level\": ", fp);
+            cli_json_num(fp, o->level > 0.0 ? o->level : 0.95);
+            fputs(", \"resample\": ", fp);
+            cli_json_str(fp, o->resample ? o->resample : "residents");
+        }
+        if (ic->test) {
+            fputs(", \"null\": ", fp);
+            cli_json_str(fp, o->null_model ? o->null_model : "random");
+        }
+        fputc('}', fp);
+    }
+    fputs(",\n  \"places\": [", fp);
     size_t np = ig_results_nplaces(res);
     for (size_t p = 0; p < np; p++) {
         const ig_place_summary *ps = ig_results_place(res, p);
@@ -262,7 +335,21 @@ static void write_json(FILE *fp, const cli_opts *o, const ig_grid *g,
             cli_json_num(fp, r->value);
         else
             fputs("null", fp);
-        fprintf(fp, ", \"status\": \"%s\"}", status_name(r->status));
+        fprintf(fp, ", \"status\": \"%s\"", status_name(r->status));
+        const ig_inference *x = row_inf(ic, r);
+        if (x) {
+            double ci[4], te[6];
+            inf_values(x, ci, te);
+            for (size_t k = 0; ic->ci && k < 4; k++) {
+                fprintf(fp, ", \"%s\": ", ci_names[k]);
+                cli_json_num(fp, ci[k]);
+            }
+            for (size_t k = 0; ic->test && k < 6; k++) {
+                fprintf(fp, ", \"%s\": ", test_names[k]);
+                cli_json_num(fp, te[k]);
+            }
+        }
+        fputc('}', fp);
     }
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", fp);
 }
@@ -274,8 +361,29 @@ typedef struct tab_key {
     ig_component comp;
 } tab_key;
 
-static void fmt_value(char *buf, size_t cap, const ig_result_row *r)
+/* The value; with --ci " [low, high]" (percentile) and with --test
+ * " p=..." after it. */
+static void fmt_value(char *buf, size_t cap, const ig_result_row *r,
+                      const inf_cols *ic)
 {
+    const ig_inference *x = r && r->status == IG_OK && !isnan(r->value)
+                                ? row_inf(ic, r)
+                                : NULL;
+    if (x) {
+        size_t len = 0;
+        buf[0] = '\0';
+        cli_appendf(buf, cap, &len, "%.4f", r->value == 0.0 ? 0.0 : r->value);
+        if (ic->ci && isfinite(x->ci_low) && isfinite(x->ci_high))
+            cli_appendf(buf, cap, &len, " [%.4f, %.4f]", x->ci_low,
+                        x->ci_high);
+        else if (ic->ci)
+            cli_appendf(buf, cap, &len, " [n/a]");
+        if (ic->test && isfinite(x->p_value))
+            cli_appendf(buf, cap, &len, " p=%.3g", x->p_value);
+        else if (ic->test)
+            cli_appendf(buf, cap, &len, " p=n/a");
+        return;
+    }
     if (!r)
         buf[0] = '\0';
     else if (r->status != IG_OK || isnan(r->value))
@@ -287,7 +395,8 @@ static void fmt_value(char *buf, size_t cap, const ig_result_row *r)
 }
 
 static void write_table(FILE *fp, const ig_grid *g, const ig_results *res,
-                        const cli_opts *o, const ig_placeset *pset)
+                        const cli_opts *o, const ig_placeset *pset,
+                        const inf_cols *ic)
 {
     size_t ng = ig_grid_ngroups(g);
     size_t ncols = ng + 1; /* groups, then "all groups" */
@@ -315,7 +424,7 @@ static void write_table(FILE *fp, const ig_grid *g, const ig_results *res,
     wc[ng] = strlen("all groups");
     for (size_t i = 0; i < nrows; i++) {
         const ig_result_row *r = ig_results_row(res, i);
-        fmt_value(buf, sizeof buf, r);
+        fmt_value(buf, sizeof buf, r, ic);
         size_t k = r->group >= 0 ? (size_t)r->group : ng;
         if (k < ncols && strlen(buf) > wc[k]) wc[k] = strlen(buf);
     }
@@ -386,7 +495,7 @@ static void write_table(FILE *fp, const ig_grid *g, const ig_results *res,
                 if ((c < ng && !any_single) || (c == ng && !any_multi))
                     continue;
                 char v[64];
-                fmt_value(v, sizeof v, cells[k * ncols + c]);
+                fmt_value(v, sizeof v, cells[k * ncols + c], ic);
                 cli_appendf(line, sizeof line, &len, "  %*s", (int)wc[c], v);
             }
             while (len > 0 && line[len - 1] == ' ') len--;
@@ -414,6 +523,17 @@ static void write_table(FILE *fp, const ig_grid *g, const ig_results *res,
                 place_name(g, res, p), ps->cells_excluded,
                 ps->cells_excluded == 1 ? "cell" : "cells",
                 ig_grid_has_total(g) ? "" : "at least ", people);
+    }
+    if (ic->ir) {
+        fputc('\n', fp);
+        if (ic->ci)
+            fprintf(fp, "[low, high]: %g %% bootstrap interval (percentile, "
+                    "%s resampled)\n",
+                    100.0 * (o->level > 0.0 ? o->level : 0.95),
+                    o->resample ? o->resample : "residents");
+        if (ic->test)
+            fprintf(fp, "p: share of %s-null draws at least as high\n",
+                    o->null_model ? o->null_model : "random");
     }
     free(cells);
     free(keys);
@@ -527,6 +647,29 @@ int cli_cmd_measures(int argc, char **argv)
     cli_opts o;
     int code;
     if (!cli_opts_parse(CLI_CMD_measures, argc, argv, &o, &code)) return code;
+    ig_infer_opts io;
+    ig_infer_opts_init(&io);
+    io.ci = o.ci;
+    io.test = o.test;
+    if (o.level > 0.0) io.level = o.level;
+    if (o.reps_set) io.reps = o.params.reps;
+    io.seed = o.params.seed;
+    if (o.resample && ig_resample_parse(o.resample, &io.resample) != IG_OK) {
+        cli_usage_error("measures",
+                        "unknown --resample '%s'; use residents or cells",
+                        o.resample);
+        cli_opts_free(&o);
+        return CLI_EXIT_USAGE;
+    }
+    if (o.null_model &&
+        ig_null_model_parse(o.null_model, &io.null_model) != IG_OK) {
+        cli_usage_error("measures",
+                        "unknown --null '%s'; use random, permutation, "
+                        "systematic, evenness or composition",
+                        o.null_model);
+        cli_opts_free(&o);
+        return CLI_EXIT_USAGE;
+    }
     cli_env env;
     cli_env_init(&env, "measures", &o);
     cli_out out;
@@ -534,7 +677,9 @@ int cli_cmd_measures(int argc, char **argv)
     int rc = CLI_EXIT_ERROR;
     ig_ctx *ctx = NULL;
     ig_grid *grid = NULL;
-    ig_results *res = NULL;
+    ig_results *res_owned = NULL;
+    ig_infer_results *ires = NULL;
+    const ig_results *res = NULL;
     ig_placeset *pset = NULL;
 
     /* open the output first: an unwritable target fails before the work */
@@ -546,6 +691,9 @@ int cli_cmd_measures(int argc, char **argv)
 
     if (o.list) {
         list_measures(out.fp, fmt);
+    } else if (o.noise) {
+        cli_error(&env, "--noise is not available yet; run without it");
+        goto done;
     } else {
         ctx = cli_make_ctx(&env, &o);
         if (!ctx) goto done;
@@ -571,7 +719,14 @@ int cli_cmd_measures(int argc, char **argv)
         ro.progress_ud = &env.progress;
         cli_progress_phase(&env.progress, "computing", 0);
         ig_error err = {0};
-        ig_status st = ig_measures_run(ctx, rg, &ro, &res, &err);
+        ig_status st;
+        if (io.ci || io.test) {
+            st = ig_infer_run(ctx, rg, &ro, &io, &ires, &err);
+            if (st == IG_OK) res = ig_infer_results_values(ires);
+        } else {
+            st = ig_measures_run(ctx, rg, &ro, &res_owned, &err);
+            res = res_owned;
+        }
         cli_progress_clear(&env.progress);
         if (st != IG_OK) {
             cli_report(&env, st, &err, NULL);
@@ -587,12 +742,13 @@ int cli_cmd_measures(int argc, char **argv)
                       r->message ? r->message : ig_strerror(r->status));
             goto done;
         }
+        inf_cols ic = {io.ci, io.test, ires, res};
         if (fmt == CLI_FMT_JSON)
-            write_json(out.fp, &o, rg, res, pset);
+            write_json(out.fp, &o, rg, res, pset, &ic);
         else if (fmt == CLI_FMT_CSV)
-            write_csv(out.fp, rg, res);
+            write_csv(out.fp, rg, res, &ic);
         else
-            write_table(out.fp, rg, res, &o, pset);
+            write_table(out.fp, rg, res, &o, pset, &ic);
         if (o.places_out &&
             !cli_write_placeset(&env, o.places_out, pset, grid))
             goto done;
@@ -607,7 +763,8 @@ int cli_cmd_measures(int argc, char **argv)
     }
 done:
     if (out_open) cli_out_abort(&out);
-    ig_results_destroy(res);
+    ig_results_destroy(res_owned);
+    ig_infer_results_destroy(ires);
     ig_placeset_destroy(pset);
     ig_grid_destroy(grid);
     ig_ctx_destroy(ctx);

@@ -79,7 +79,13 @@ typedef enum opt_id {
     OPT_PERMUTATIONS,
     OPT_FDR,
     OPT_AREA,
-    OPT_OUTPUT_GROUPS
+    OPT_OUTPUT_GROUPS,
+    OPT_CI,
+    OPT_LEVEL,
+    OPT_RESAMPLE,
+    OPT_TEST,
+    OPT_NULL,
+    OPT_NOISE
 } opt_id;
 
 typedef enum opt_section {
@@ -104,12 +110,14 @@ static const char *const section_title[SEC_COUNT] = {
 #define C_BENCHMARK (1u << CLI_CMD_benchmark)
 #define C_PROFILE (1u << CLI_CMD_profile)
 #define C_LOCAL (1u << CLI_CMD_local)
+#define C_CHANGE (1u << CLI_CMD_change)
+#define C_INFER (C_MEASURES | C_PROFILE | C_BENCHMARK)
 #define C_READ (C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | C_PROFILE | \
-                C_LOCAL)
+                C_LOCAL | C_CHANGE)
 #define C_PLACESET (C_MEASURES | C_BENCHMARK | C_PROFILE)
 #define C_SPATIAL (C_MEASURES | C_PROFILE | C_LOCAL)
 #define C_ALL (C_FORMATS | C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | \
-               C_PROFILE | C_LOCAL | C_VERSION | C_HELP)
+               C_PROFILE | C_LOCAL | C_CHANGE | C_VERSION | C_HELP)
 
 typedef struct opt_def {
     const char *name; /* long name */
@@ -190,6 +198,9 @@ static const opt_def opt_table[] = {
      "spatial_dissimilarity_multi, spatial_mutual_information)"},
     {"measure", OPT_MEASURE, "NAME", C_LOCAL, SEC_MEASURE, STR(measure),
      "the local measure (see 'integrid local --list')"},
+    {"measure", OPT_MEASURE, "NAME", C_CHANGE, SEC_MEASURE, STR(measure),
+     "mutual_information (default), multi_information_theory or "
+     "dissimilarity"},
     {"radius-m", OPT_RADIUS_M, "R", C_MEASURES, SEC_MEASURE, CHECKED,
      "neighbourhood radius in metres for measures that use a scale "
      "(default: 1000)"},
@@ -229,13 +240,33 @@ static const opt_def opt_table[] = {
      STR(out_groups),
      "write only these groups of a per-group measure (every group still "
      "makes up the neighbourhoods; default: all)"},
+    {"ci", OPT_CI, NULL, C_INFER, SEC_MEASURE, FLAG(ci),
+     "bootstrap confidence intervals: columns ci_low,ci_high (percentile "
+     "and BCa; --reps, --seed, --level, --resample)"},
+    {"level", OPT_LEVEL, "X", C_INFER, SEC_MEASURE, CHECKED,
+     "confidence level of --ci, 0 < X < 1 (default: 0.95)"},
+    {"resample", OPT_RESAMPLE, "residents|cells", C_INFER, SEC_MEASURE,
+     STR(resample),
+     "bootstrap residents within cells (multinomial on each cell's "
+     "composition; default) or whole cells"},
+    {"test", OPT_TEST, NULL, C_INFER, SEC_MEASURE, FLAG(test),
+     "test against a null of no segregation: columns null_mean,null_sd,"
+     "p_value (--null, --reps, --seed)"},
+    {"null", OPT_NULL, "MODEL", C_INFER, SEC_MEASURE, STR(null_model),
+     "random (residents allocated at random keeping cell and group totals; "
+     "default), systematic, evenness, composition, permutation (cells, for "
+     "spatial measures)"},
+    {"noise", OPT_NOISE, "MODEL", C_INFER, SEC_MEASURE, STR(noise),
+     "perturbation of the published counts propagated into --ci: round:B "
+     "(rounded to base B) or perturb:K (+-K)"},
     {"permutations", OPT_PERMUTATIONS, "N", C_LOCAL, SEC_MEASURE, CHECKED,
      "permutations for the LISA pseudo p-values (default: 999)"},
     {"fdr", OPT_FDR, "Q", C_LOCAL, SEC_MEASURE, CHECKED,
      "false discovery rate for the hot-spot classes (default: 0.05)"},
-    {"seed", OPT_SEED, "N", C_PLACESET | C_LOCAL, SEC_MEASURE, CHECKED,
+    {"seed", OPT_SEED, "N", C_PLACESET | C_LOCAL | C_CHANGE, SEC_MEASURE,
+     CHECKED,
      "random seed for simulated measures (default: 1)"},
-    {"reps", OPT_REPS, "N", C_PLACESET, SEC_MEASURE, CHECKED,
+    {"reps", OPT_REPS, "N", C_PLACESET | C_CHANGE, SEC_MEASURE, CHECKED,
      "simulations for simulated measures (default: 500)"},
     {"atkinson-b", OPT_ATKINSON_B, "X", C_PLACESET, SEC_MEASURE, CHECKED,
      "Atkinson shape parameter, 0 < X < 1 (default: 0.5)"},
@@ -297,7 +328,7 @@ static const opt_def opt_table[] = {
      "worker threads (default: the number of online CPUs)"},
 
     {"format", OPT_FORMAT, "F",
-     C_MEASURES | C_FORMATS | C_BENCHMARK | C_PROFILE,
+     C_MEASURES | C_FORMATS | C_BENCHMARK | C_PROFILE | C_CHANGE,
      SEC_OUTPUT, CHECKED,
      "table, csv or json (default: table on a terminal, else csv)"},
     {"format", OPT_FORMAT, "F", C_INFO, SEC_OUTPUT, CHECKED,
@@ -647,6 +678,7 @@ static int handle(cli_opts *o, const opt_def *d, const char *arg)
                                  "expected a whole number from 0 to 2^64-1");
             return 1;
         case OPT_REPS:
+            o->reps_set = 1;
             return set_int(o, d, arg, 1, 100000000, &o->params.reps);
         case OPT_ATKINSON_B:
             if (!parse_double(arg, &x) || !(x > 0.0 && x < 1.0))
@@ -733,6 +765,13 @@ static int handle(cli_opts *o, const opt_def *d, const char *arg)
             return 1;
         case OPT_PERMUTATIONS:
             return set_int(o, d, arg, 1, 100000000, &o->permutations);
+        case OPT_LEVEL:
+            if (!parse_double(arg, &x) || !(x > 0.0 && x < 1.0))
+                return bad_value(o, d->name, arg,
+                                 "expected a number between 0 and 1, e.g. "
+                                 "0.95");
+            o->level = x;
+            return 1;
         case OPT_FDR:
             if (!parse_double(arg, &x) || !(x > 0.0 && x < 1.0))
                 return bad_value(o, d->name, arg,
@@ -996,7 +1035,8 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
                    cmd == CLI_CMD_profile || cmd == CLI_CMD_local ||
                    cmd == CLI_CMD_help)
                       ? 1
-                      : 0;
+                  : cmd == CLI_CMD_change ? 2
+                                          : 0;
     if (argc - optind > max_pos) {
         cli_usage_error(name, "unexpected argument '%s'",
                         argv[optind + max_pos]);
@@ -1005,6 +1045,14 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
         return 0;
     }
     if (optind < argc) o->input = argv[optind];
+    if (optind + 1 < argc) o->input2 = argv[optind + 1];
+    if (cmd == CLI_CMD_change && !o->help && (!o->input || !o->input2)) {
+        cli_usage_error(name, "give two grids: OLD NEW (e.g. the 2011 and "
+                              "the 2021 census of the same place)");
+        *exit_code = CLI_EXIT_USAGE;
+        cli_opts_free(o);
+        return 0;
+    }
     o->read.groups = o->groups;
     o->read.n_groups = o->n_groups;
     o->read.keep = o->keep;

@@ -13,5 +13,6 @@ target_sources(integrid_cli PRIVATE
   src/cli/cmd_benchmark.c
   src/cli/cmd_profile.c
   src/cli/cmd_local.c
+  src/cli/cmd_change.c
   src/cli/placesel.c
 )

@@ -31,3 +31,4 @@ target_sources(integrid_lib PRIVATE
 # Spatial measures on cell coordinates (contiguity, distance decay,
 # centralization, concentration) bring their own fragment.
 include(src/measures/spatial/spatial.cmake OPTIONAL)
+include(src/measures/change/change.cmake OPTIONAL)

@@ -34,6 +34,8 @@ set(IG_CLI_TRANSCRIPTS
   local_errors
   local_geotiff
   local_real
+  infer
+  change
 )
 foreach(t IN LISTS IG_CLI_TRANSCRIPTS)
   add_test(NAME cli.${t}

@@ -12,6 +12,7 @@ Commands:
   benchmark  Rank a place against comparable places: its class, country, size, peers
   profile    Spatial segregation at several scales: each measure at each radius or k
   local      One value per cell: local shares, diversity, exposure, hot spots, LISA
+  change     Split the change in segregation between two grids into its parts
   version    Print the version
   help       Show help for a command
 

@@ -1,0 +1,138 @@
+/** @file ig_infer.h
+ *  @brief Inference for any registered measure: bootstrap confidence
+ *  intervals (percentile and BCa), tests against a null of no segregation
+ *  (random allocation, permutation of cells), the expected value under the
+ *  null, a bias-corrected value and a standardised score.
+ *
+ *  Every replicate r draws from its own random stream (seed, r), so the
+ *  results are identical for every thread count. docs/inference.md gives
+ *  the formulas and their limits. */
+#ifndef IG_INFER_H
+#define IG_INFER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "integrid/ig_ctx.h"
+#include "integrid/ig_export.h"
+#include "integrid/ig_grid.h"
+#include "integrid/ig_measure.h"
+#include "integrid/ig_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** How bootstrap replicates are drawn. */
+typedef enum ig_resample {
+    IG_RESAMPLE_RESIDENTS = 0, /**< each cell's residents: multinomial on
+                                    the cell's own composition */
+    IG_RESAMPLE_CELLS = 1      /**< cells drawn with replacement (aspatial
+                                    measures only) */
+} ig_resample;
+
+/** Null models of no segregation. */
+typedef enum ig_null_model {
+    IG_NULL_RANDOM = 0,      /**< residents allocated at random, keeping
+                                  cell totals and group totals
+                                  (multivariate hypergeometric) */
+    IG_NULL_PERMUTATION = 1, /**< cell compositions permuted over the cell
+                                  locations (spatial measures) */
+    IG_NULL_SYSTEMATIC = 2,  /**< pysal counterfactuals: not available yet
+                                  (IG_ERR_DISABLED) */
+    IG_NULL_EVENNESS = 3,
+    IG_NULL_COMPOSITION = 4
+} ig_null_model;
+
+/** Options of the inference. ig_infer_opts_init() sets the defaults
+ *  shown. */
+typedef struct ig_infer_opts {
+    int ci;                   /**< 1: bootstrap intervals; 0 */
+    double level;             /**< confidence level, 0 < level < 1; 0.95 */
+    int reps;                 /**< replicates, for the bootstrap and for
+                                   the null each; 999 */
+    uint64_t seed;            /**< random seed; 1 */
+    ig_resample resample;     /**< IG_RESAMPLE_RESIDENTS */
+    int test;                 /**< 1: test against the null; 0 */
+    ig_null_model null_model; /**< IG_NULL_RANDOM */
+} ig_infer_opts;
+
+IG_API void ig_infer_opts_init(ig_infer_opts *o);
+
+/** Name of a null model ("random", "permutation", "systematic",
+ *  "evenness", "composition"); NULL when out of range. */
+IG_API const char *ig_null_model_name(ig_null_model m);
+/** Parse a null model name. @return IG_OK or IG_ERR_NOT_FOUND. */
+IG_API ig_status ig_null_model_parse(const char *s, ig_null_model *out);
+/** Parse "residents" or "cells". @return IG_OK or IG_ERR_NOT_FOUND. */
+IG_API ig_status ig_resample_parse(const char *s, ig_resample *out);
+
+/** What the inference found for one value. Fields not asked for, or
+ *  undefined for the data, are NaN. */
+typedef struct ig_inference {
+    double value;        /**< the measure on the data */
+    double ci_low, ci_high;         /**< percentile interval */
+    double ci_bca_low, ci_bca_high; /**< BCa interval (Efron 1987) */
+    double null_mean, null_sd;      /**< of the null draws */
+    double p_value;      /**< (1 + #{null >= value}) / (1 + n_null) */
+    double expected;     /**< mean under the null (= null_mean) */
+    double corrected;    /**< value - expected */
+    double z;            /**< (value - expected) / null_sd */
+    int n_boot;          /**< bootstrap replicates where it was defined */
+    int n_null;          /**< null draws where it was defined */
+} ig_inference;
+
+/**
+ * Inference for one measure on one place given as plain arrays.
+ *
+ * Counts are rounded to whole residents for the draws. With a total
+ * column, the residents outside the groups (total minus the groups) are
+ * drawn as one more category.
+ *
+ * @param ctx    context (may be NULL): threads and memory
+ * @param m      the measure
+ * @param u      the units, borrowed
+ * @param group  for single-group measures, the group
+ * @param p      measure parameters, or NULL for defaults
+ * @param o      inference options, or NULL for defaults (nothing asked:
+ *               only the value)
+ * @param out    receives the result
+ * @param err    optional error detail
+ * @return IG_OK; as ig_measure_compute() for the value itself;
+ *         IG_ERR_DOMAIN for bad options (level, reps < 1, cells
+ *         resampling of a spatial measure); IG_ERR_DISABLED for null
+ *         models not available yet; IG_ERR_NOMEM
+ */
+IG_API ig_status ig_infer_units(ig_ctx *ctx, const ig_measure_info *m,
+                                const ig_units *u, size_t group,
+                                const ig_measure_params *p,
+                                const ig_infer_opts *o, ig_inference *out,
+                                ig_error *err);
+
+/** Results of ig_infer_run(); opaque. */
+typedef struct ig_infer_results ig_infer_results;
+
+/**
+ * Run measures over every place of @p grid (ig_measures_run()), then the
+ * inference for every row of component IG_COMP_TOTAL whose value is
+ * defined. Rows of between/within components and undefined rows get NaN.
+ * Spatial measures: the replicates compute their environments from the
+ * place alone (edge = place), see docs/inference.md.
+ * @return as ig_measures_run() and ig_infer_units()
+ */
+IG_API ig_status ig_infer_run(ig_ctx *ctx, const ig_grid *grid,
+                              const ig_run_opts *run_opts,
+                              const ig_infer_opts *infer_opts,
+                              ig_infer_results **out, ig_error *err);
+
+/** The values (the rows of ig_measures_run()), owned by @p r. */
+IG_API const ig_results *ig_infer_results_values(const ig_infer_results *r);
+/** Inference of row @p i of the values; NULL when out of range. */
+IG_API const ig_inference *ig_infer_results_row(const ig_infer_results *r,
+                                                size_t i);
+IG_API void ig_infer_results_destroy(ig_infer_results *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* IG_INFER_H */

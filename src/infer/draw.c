@@ -1,0 +1,150 @@
+/* Exact hypergeometric draws and the normal distribution for the
+ * inference module.
+ *
+ * Hypergeometric: inversion that starts at the mode and walks outwards,
+ * one step down and one up in turn, with the pmf updated by its ratios;
+ * the expected number of steps is of the order of the standard deviation,
+ * and the result is exact up to floating point (the pmf at the mode comes
+ * from log factorials: a direct sum below 16, Stirling's series above,
+ * never lgamma, whose signgam is shared state). The normal quantile is
+ * Acklam's rational approximation refined by one Halley step. */
+#include <math.h>
+
+#include "infer/infer_impl.h"
+
+static double log_factorial(uint64_t k)
+{
+    if (k < 16) {
+        double s = 0.0;
+        for (uint64_t j = 2; j <= k; j++) s += log((double)j);
+        return s;
+    }
+    double x = (double)k + 1.0, x2 = x * x;
+    return (x - 0.5) * log(x) - x + 0.91893853320467274178 +
+           (1.0 / 12.0 - (1.0 / 360.0 - (1.0 / 1260.0) / x2) / x2) / x;
+}
+
+static double log_choose(uint64_t n, uint64_t k)
+{
+    return log_factorial(n) - log_factorial(k) - log_factorial(n - k);
+}
+
+uint64_t ig__infer_hyper(ig_rng *r, uint64_t n, uint64_t K, uint64_t N)
+{
+    if (n == 0 || K == 0) return 0;
+    if (K >= N) return n;
+    if (n >= N) return K;
+    uint64_t F = N - K; /* failures */
+    uint64_t lo = n > F ? n - F : 0, hi = n < K ? n : K;
+    if (lo == hi) return lo;
+    double mode_d = floor(((double)n + 1.0) * ((double)K + 1.0) /
+                          ((double)N + 2.0));
+    uint64_t m = (uint64_t)mode_d;
+    if (m < lo) m = lo;
+    if (m > hi) m = hi;
+    double pm = exp(log_choose(K, m) + log_choose(F, n - m) -
+                    log_choose(N, n));
+    double u = ig__rng_uniform(r) - pm;
+    if (u <= 0.0) return m;
+    uint64_t up = m, dn = m;
+    double pu = pm, pd = pm;
+    for (;;) {
+        int moved = 0;
+        if (up < hi) {
+            double k = (double)up;
+            pu *= ((double)K - k) * ((double)n - k) /
+                  ((k + 1.0) * ((double)F - (double)n + k + 1.0));
+            up++;
+            moved = 1;
+            u -= pu;
+            if (u <= 0.0) return up;
+        }
+        if (dn > lo) {
+            double k = (double)dn;
+            pd *= k * ((double)F - (double)n + k) /
+                  (((double)K - k + 1.0) * ((double)n - k + 1.0));
+            dn--;
+            moved = 1;
+            u -= pd;
+            if (u <= 0.0) return dn;
+        }
+        if (!moved) return m; /* rounding left a sliver of mass */
+    }
+}
+
+void ig__infer_mvhyper(ig_rng *r, uint64_t n, uint64_t *pool, size_t k,
+                       uint64_t *pool_total, uint64_t *out)
+{
+    uint64_t left = n, rest = *pool_total;
+    for (size_t c = 0; c < k; c++) {
+        uint64_t x;
+        if (c + 1 == k)
+            x = left < pool[c] ? left : pool[c];
+        else
+            x = ig__infer_hyper(r, left, pool[c], rest);
+        rest -= pool[c];
+        out[c] = x;
+        pool[c] -= x;
+        left -= x;
+    }
+    *pool_total -= n - left;
+}
+
+double ig__infer_pnorm(double x)
+{
+    return 0.5 * erfc(-x / 1.41421356237309504880);
+}
+
+double ig__infer_qnorm(double p)
+{
+    static const double a[6] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                                -2.759285104469687e+02, 1.383577518672690e+02,
+                                -3.066479806614716e+01, 2.506628277459239e+00};
+    static const double b[5] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                                -1.556989798598866e+02, 6.680131188771972e+01,
+                                -1.328068155288572e+01};
+    static const double c[6] = {-7.784894002430293e-03, -3.223964580411365e-01,
+                                -2.400758277161838e+00, -2.549732539343734e+00,
+                                4.374664141464968e+00,  2.938163982698783e+00};
+    static const double d[4] = {7.784695709041462e-03, 3.224671290700398e-01,
+                                2.445134137142996e+00, 3.754408661907416e+00};
+    if (p <= 0.0) return -(double)INFINITY;
+    if (p >= 1.0) return (double)INFINITY;
+    if (!(p == p)) return (double)NAN;
+    double x, q, t;
+    if (p < 0.02425) {
+        q = sqrt(-2.0 * log(p));
+        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q +
+             c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
+    } else if (p > 1.0 - 0.02425) {
+        q = sqrt(-2.0 * log(1.0 - p));
+        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q +
+              c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
+    } else {
+        q = p - 0.5;
+        t = q * q;
+        x = (((((a[0] * t + a[1]) * t + a[2]) * t + a[3]) * t + a[4]) * t +
+             a[5]) *
+            q /
+            (((((b[0] * t + b[1]) * t + b[2]) * t + b[3]) * t + b[4]) * t +
+             1.0);
+    }
+    /* one Halley step on Phi(x) - p */
+    double e = ig__infer_pnorm(x) - p;
+    double uu = e * 2.50662827463100050242 * exp(x * x / 2.0);
+    return x - uu / (1.0 + x * uu / 2.0);
+}
+
+double ig__infer_quantile(const double *a, size_t n, double q)
+{
+    if (n == 0) return (double)NAN;
+    if (n == 1) return a[0];
+    double h = (double)(n - 1) * q;
+    if (h <= 0.0) return a[0];
+    if (h >= (double)(n - 1)) return a[n - 1];
+    size_t lo = (size_t)h;
+    double f = h - (double)lo;
+    return a[lo] + f * (a[lo + 1] - a[lo]);
+}

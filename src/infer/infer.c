@@ -1,0 +1,525 @@
+/* Inference for one measure on one place (ig_infer_units).
+ *
+ * The place's counts are rounded to whole residents and laid out cell by
+ * cell over "categories": the groups, plus the residents outside the
+ * groups when a total is given. Each replicate (bootstrap or null) draws
+ * new counts from those, rebuilds an ig_units and calls
+ * ig_measure_compute(), so any registered measure works. Replicate r of
+ * the bootstrap uses random stream (seed, r) and draw r of the null
+ * stream (seed, NULL_STREAM + r): results do not depend on the thread
+ * count, and every place and measure sees the same streams (common random
+ * numbers). Replicates run in parallel; each writes only its own slot and
+ * the summaries add up the slots in index order with compensated sums.
+ * BCa's acceleration comes from a (grouped) jackknife over cells. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "core/ksum.h"
+#include "core/rng.h"
+#include "infer/infer_impl.h"
+#include "integrid/ig_infer.h"
+
+/* Streams of the null draws start here, far from the bootstrap's. */
+#define NULL_STREAM (UINT64_C(1) << 40)
+/* Jackknife groups for BCa: every cell alone up to this many cells, else
+ * this many contiguous blocks of cells. */
+#define JACK_GROUPS 200
+
+enum { MODE_BOOT_RES, MODE_BOOT_CELLS, MODE_NULL_RANDOM, MODE_NULL_PERM };
+
+typedef struct job {
+    ig_ctx *ctx;
+    const ig_measure_info *m;
+    const ig_units *u;
+    size_t group;
+    const ig_measure_params *p;
+    uint64_t seed;
+    size_t n, ng, nc; /* cells, groups, categories */
+    int has_other;
+    uint64_t *cnt;  /* n * nc, cell-major */
+    uint64_t *ctot; /* n */
+    double *pw;     /* n * nc: cnt as doubles (multinomial weights) */
+    uint64_t *gtot; /* nc */
+    uint64_t all;   /* sum of ctot */
+    int mode;
+    uint64_t stream0;
+    double *out;    /* per replicate, NaN when undefined */
+    size_t n_groups_jack;
+} job;
+
+void ig_infer_opts_init(ig_infer_opts *o)
+{
+    if (!o) return;
+    memset(o, 0, sizeof *o);
+    o->level = 0.95;
+    o->reps = 999;
+    o->seed = 1;
+    o->resample = IG_RESAMPLE_RESIDENTS;
+    o->null_model = IG_NULL_RANDOM;
+}
+
+static const char *const null_names[] = {"random", "permutation",
+                                         "systematic", "evenness",
+                                         "composition"};
+
+const char *ig_null_model_name(ig_null_model m)
+{
+    if ((int)m < 0 || (size_t)m >= sizeof null_names / sizeof *null_names)
+        return NULL;
+    return null_names[m];
+}
+
+ig_status ig_null_model_parse(const char *s, ig_null_model *out)
+{
+    for (size_t i = 0; s && i < sizeof null_names / sizeof *null_names; i++)
+        if (strcmp(s, null_names[i]) == 0) {
+            if (out) *out = (ig_null_model)i;
+            return IG_OK;
+        }
+    return IG_ERR_NOT_FOUND;
+}
+
+ig_status ig_resample_parse(const char *s, ig_resample *out)
+{
+    if (s && strcmp(s, "residents") == 0) {
+        if (out) *out = IG_RESAMPLE_RESIDENTS;
+        return IG_OK;
+    }
+    if (s && strcmp(s, "cells") == 0) {
+        if (out) *out = IG_RESAMPLE_CELLS;
+        return IG_OK;
+    }
+    return IG_ERR_NOT_FOUND;
+}
+
+/* Whole residents: counts up to 2^53 round to the nearest integer. */
+static uint64_t whole(double x)
+{
+    if (!(x > 0.0)) return 0;
+    if (x > 9007199254740992.0) x = 9007199254740992.0;
+    return (uint64_t)floor(x + 0.5);
+}
+
+/* Per-replicate scratch: counts of the groups, total, and (cells) the
+ * resampled coordinates-free area; one block so one allocation. */
+typedef struct scratch {
+    double *block;   /* (ng + 2) * n */
+    size_t *idx;     /* n */
+    uint64_t *pool;  /* 2 * nc */
+    const double **counts; /* ng */
+} scratch;
+
+static void scratch_free(ig_ctx *ctx, scratch *s, const job *j)
+{
+    size_t n = j->n ? j->n : 1;
+    ig__free(ctx, s->block, (j->ng + 2) * n * sizeof *s->block);
+    ig__free(ctx, s->idx, n * sizeof *s->idx);
+    ig__free(ctx, s->pool, 2 * j->nc * sizeof *s->pool);
+    ig__free(ctx, (void *)s->counts, j->ng * sizeof *s->counts);
+}
+
+static ig_status scratch_alloc(ig_ctx *ctx, scratch *s, const job *j)
+{
+    size_t n = j->n ? j->n : 1;
+    memset(s, 0, sizeof *s);
+    s->block = ig__calloc(ctx, (j->ng + 2) * n, sizeof *s->block);
+    s->idx = ig__calloc(ctx, n, sizeof *s->idx);
+    s->pool = ig__calloc(ctx, 2 * j->nc, sizeof *s->pool);
+    s->counts = ig__calloc(ctx, j->ng, sizeof *s->counts);
+    if (!s->block || !s->idx || !s->pool || !s->counts) {
+        scratch_free(ctx, s, j);
+        return IG_ERR_NOMEM;
+    }
+    return IG_OK;
+}
+
+/* Write cell i's category counts v[0..nc) into slot k of the scratch. */
+static void put_cell(const job *j, scratch *s, size_t k, const uint64_t *v)
+{
+    double tot = 0.0;
+    for (size_t c = 0; c < j->nc; c++) {
+        double x = (double)v[c];
+        if (c < j->ng) s->block[c * j->n + k] = x;
+        tot += x; /* whole numbers below 2^53: exact */
+    }
+    s->block[j->ng * j->n + k] = tot;
+}
+
+/* Uniform index in [0, n) without modulo bias. */
+static size_t uniform_index(ig_rng *r, size_t n)
+{
+    uint64_t lim = UINT64_MAX - UINT64_MAX % (uint64_t)n;
+    uint64_t x;
+    do {
+        x = ig__rng_next(r);
+    } while (x >= lim);
+    return (size_t)(x % (uint64_t)n);
+}
+
+static ig_status replicate(void *ud, size_t rep)
+{
+    job *j = ud;
+    ig_ctx *ctx = j->ctx;
+    scratch s;
+    if (scratch_alloc(ctx, &s, j) != IG_OK) return IG_ERR_NOMEM;
+    ig_rng r;
+    ig__rng_init(&r, j->seed, j->stream0 + rep);
+    size_t n = j->n, nc = j->nc;
+    uint64_t *draw = s.pool + nc;
+    ig_units v = *j->u;
+    double *area = s.block + (j->ng + 1) * n;
+    switch (j->mode) {
+        case MODE_BOOT_RES:
+            for (size_t i = 0; i < n; i++) {
+                ig__rng_multinomial(&r, j->ctot[i], j->pw + i * nc, nc, draw);
+                put_cell(j, &s, i, draw);
+            }
+            break;
+        case MODE_BOOT_CELLS:
+            for (size_t i = 0; i < n; i++) {
+                size_t k = uniform_index(&r, n);
+                put_cell(j, &s, i, j->cnt + k * nc);
+                if (j->u->area) area[i] = j->u->area[k];
+            }
+            if (j->u->area) v.area = area;
+            break;
+        case MODE_NULL_RANDOM: {
+            uint64_t left = j->all;
+            memcpy(s.pool, j->gtot, nc * sizeof *s.pool);
+            for (size_t i = 0; i < n; i++) {
+                ig__infer_mvhyper(&r, j->ctot[i], s.pool, nc, &left, draw);
+                put_cell(j, &s, i, draw);
+            }
+            break;
+        }
+        default: /* MODE_NULL_PERM: Fisher-Yates over the cells */
+            for (size_t i = 0; i < n; i++) s.idx[i] = i;
+            for (size_t i = n; i > 1; i--) {
+                size_t k = uniform_index(&r, i);
+                size_t t = s.idx[i - 1];
+                s.idx[i - 1] = s.idx[k];
+                s.idx[k] = t;
+            }
+            for (size_t i = 0; i < n; i++)
+                put_cell(j, &s, i, j->cnt + s.idx[i] * nc);
+            break;
+    }
+    for (size_t g = 0; g < j->ng; g++) s.counts[g] = s.block + g * n;
+    v.counts = s.counts;
+    v.total = j->has_other ? s.block + j->ng * n : NULL;
+    double val = (double)NAN;
+    ig_status st = ig_measure_compute(ctx, j->m, &v, j->group, j->p, &val,
+                                      NULL);
+    scratch_free(ctx, &s, j);
+    if (st == IG_ERR_NUMERIC) st = IG_OK, val = (double)NAN;
+    j->out[rep] = st == IG_OK ? val : (double)NAN;
+    return st;
+}
+
+/* Jackknife replicate k: the place without block k of its cells. */
+static ig_status jackknife(void *ud, size_t k)
+{
+    job *j = ud;
+    ig_ctx *ctx = j->ctx;
+    size_t n = j->n, G = j->n_groups_jack;
+    size_t lo = k * n / G, hi = (k + 1) * n / G, m = n - (hi - lo);
+    scratch s;
+    if (scratch_alloc(ctx, &s, j) != IG_OK) return IG_ERR_NOMEM;
+    const ig_units *u = j->u;
+    /* layout: groups, total, area in the block; rows/cols in idx reused
+     * as two int32 arrays would not fit, so copy them separately */
+    int32_t *rc = NULL;
+    if (u->row && u->col) {
+        rc = ig__calloc(ctx, 2 * (m ? m : 1), sizeof *rc);
+        if (!rc) {
+            scratch_free(ctx, &s, j);
+            return IG_ERR_NOMEM;
+        }
+    }
+    size_t t = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i >= lo && i < hi) continue;
+        for (size_t g = 0; g < j->ng; g++)
+            s.block[g * n + t] = u->counts[g][i];
+        if (u->total) s.block[j->ng * n + t] = u->total[i];
+        if (u->area) s.block[(j->ng + 1) * n + t] = u->area[i];
+        if (rc) {
+            rc[t] = u->row[i];
+            rc[m + t] = u->col[i];
+        }
+        t++;
+    }
+    for (size_t g = 0; g < j->ng; g++) s.counts[g] = s.block + g * n;
+    ig_units v = *u;
+    v.n_units = m;
+    v.counts = s.counts;
+    v.total = u->total ? s.block + j->ng * n : NULL;
+    v.area = u->area ? s.block + (j->ng + 1) * n : NULL;
+    if (rc) {
+        v.row = rc;
+        v.col = rc + m;
+    }
+    double val = (double)NAN;
+    ig_status st = ig_measure_compute(ctx, j->m, &v, j->group, j->p, &val,
+                                      NULL);
+    ig__free(ctx, rc, 2 * (m ? m : 1) * sizeof *rc);
+    scratch_free(ctx, &s, j);
+    if (st == IG_ERR_NUMERIC) st = IG_OK, val = (double)NAN;
+    j->out[k] = st == IG_OK ? val : (double)NAN;
+    return st;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Move the finite values of a[0..n) to the front, sorted; their count. */
+static size_t compact_sorted(double *a, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(a[i])) a[k++] = a[i];
+    qsort(a, k, sizeof *a, cmp_double);
+    return k;
+}
+
+/* BCa interval from sorted bootstrap values b[0..B), the value and the
+ * jackknife values jk[0..G) (NaN entries skipped). */
+static void bca(const double *b, size_t B, double value, const double *jk,
+                size_t G, double alpha, double *lo, double *hi)
+{
+    *lo = *hi = (double)NAN;
+    if (B < 2) return;
+    size_t below = 0, ties = 0;
+    for (size_t i = 0; i < B; i++) {
+        if (b[i] < value) below++;
+        if (b[i] == value) ties++;
+    }
+    double prop = ((double)below + 0.5 * (double)ties) / (double)B;
+    if (!(prop > 0.0 && prop < 1.0)) return;
+    double z0 = ig__infer_qnorm(prop);
+    ig_ksum ks;
+    ig_ksum_init(&ks);
+    size_t ng = 0;
+    for (size_t k = 0; k < G; k++)
+        if (isfinite(jk[k])) {
+            ig_ksum_add(&ks, jk[k]);
+            ng++;
+        }
+    double a = 0.0;
+    if (ng >= 2) {
+        double mean = ig_ksum_value(&ks) / (double)ng;
+        ig_ksum s2, s3;
+        ig_ksum_init(&s2);
+        ig_ksum_init(&s3);
+        for (size_t k = 0; k < G; k++)
+            if (isfinite(jk[k])) {
+                double d = mean - jk[k];
+                ig_ksum_add(&s2, d * d);
+                ig_ksum_add(&s3, d * d * d);
+            }
+        double den = ig_ksum_value(&s2);
+        if (den > 0.0) a = ig_ksum_value(&s3) / (6.0 * pow(den, 1.5));
+    }
+    double zl = ig__infer_qnorm(alpha / 2.0), zh = -zl;
+    double q1 = ig__infer_pnorm(z0 + (z0 + zl) / (1.0 - a * (z0 + zl)));
+    double q2 = ig__infer_pnorm(z0 + (z0 + zh) / (1.0 - a * (z0 + zh)));
+    if (!isfinite(q1) || !isfinite(q2)) return;
+    *lo = ig__infer_quantile(b, B, q1);
+    *hi = ig__infer_quantile(b, B, q2);
+}
+
+static ig_status check_opts(const ig_measure_info *m, const ig_infer_opts *o,
+                            ig_error *err)
+{
+    if ((o->ci || o->test) && o->reps < 1)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "inference: reps must be at least 1 (got %d)",
+                             o->reps);
+    if (o->ci && !(o->level > 0.0 && o->level < 1.0))
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "inference: level must be between 0 and 1 "
+                             "exclusive (got %g)",
+                             o->level);
+    if (o->ci && o->resample != IG_RESAMPLE_RESIDENTS &&
+        o->resample != IG_RESAMPLE_CELLS)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "inference: unknown resampling %d", (int)o->resample);
+    if (o->ci && o->resample == IG_RESAMPLE_CELLS && m &&
+        (m->flags & IG_MF_SPATIAL))
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "%s: cells cannot be resampled for a spatial "
+                             "measure (two draws of a cell would share a "
+                             "place); resample residents instead",
+                             m->name);
+    if (o->test && o->null_model != IG_NULL_RANDOM &&
+        o->null_model != IG_NULL_PERMUTATION) {
+        const char *nm = ig_null_model_name(o->null_model);
+        if (!nm)
+            return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                                 "inference: unknown null model %d",
+                                 (int)o->null_model);
+        return ig__error_set(err, IG_ERR_DISABLED, 0, 0,
+                             "inference: the '%s' null model is not "
+                             "available yet; use 'random' or "
+                             "'permutation'",
+                             nm);
+    }
+    return IG_OK;
+}
+
+static void job_free(job *j)
+{
+    size_t n = j->n ? j->n : 1;
+    ig__free(j->ctx, j->cnt, n * j->nc * sizeof *j->cnt);
+    ig__free(j->ctx, j->pw, n * j->nc * sizeof *j->pw);
+    ig__free(j->ctx, j->ctot, n * sizeof *j->ctot);
+    ig__free(j->ctx, j->gtot, j->nc * sizeof *j->gtot);
+}
+
+static ig_status run_reps(job *j, int mode, uint64_t stream0, double *out,
+                          size_t reps)
+{
+    j->mode = mode;
+    j->stream0 = stream0;
+    j->out = out;
+    return ig__parallel_for(j->ctx, reps, replicate, j);
+}
+
+ig_status ig_infer_units(ig_ctx *ctx, const ig_measure_info *m,
+                         const ig_units *u, size_t group,
+                         const ig_measure_params *p, const ig_infer_opts *o,
+                         ig_inference *out, ig_error *err)
+{
+    if (!m || !u || !out)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "inference: measure, units and out are required");
+    ig_infer_opts defaults;
+    if (!o) {
+        ig_infer_opts_init(&defaults);
+        o = &defaults;
+    }
+    const double nan = (double)NAN;
+    ig_inference res = {nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan,
+                        0, 0};
+    *out = res;
+    ig_status st = check_opts(m, o, err);
+    if (st != IG_OK) return st;
+    st = ig_measure_compute(ctx, m, u, group, p, &res.value, err);
+    if (st != IG_OK) return st;
+    if (!o->ci && !o->test) {
+        *out = res;
+        return IG_OK;
+    }
+    job j;
+    memset(&j, 0, sizeof j);
+    j.ctx = ctx;
+    j.m = m;
+    j.u = u;
+    j.group = group;
+    j.p = p;
+    j.seed = o->seed;
+    j.n = u->n_units;
+    j.ng = u->n_groups;
+    j.has_other = u->total != NULL;
+    j.nc = j.ng + (j.has_other ? 1 : 0);
+    size_t n1 = j.n ? j.n : 1, reps = (size_t)o->reps;
+    j.cnt = ig__calloc(ctx, n1 * j.nc, sizeof *j.cnt);
+    j.pw = ig__calloc(ctx, n1 * j.nc, sizeof *j.pw);
+    j.ctot = ig__calloc(ctx, n1, sizeof *j.ctot);
+    j.gtot = ig__calloc(ctx, j.nc, sizeof *j.gtot);
+    double *boot = ig__calloc(ctx, reps, sizeof *boot);
+    double *nul = ig__calloc(ctx, reps, sizeof *nul);
+    size_t G = j.n < JACK_GROUPS ? j.n : JACK_GROUPS;
+    double *jk = ig__calloc(ctx, G ? G : 1, sizeof *jk);
+    if (!j.cnt || !j.pw || !j.ctot || !j.gtot || !boot || !nul || !jk) {
+        st = IG_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < j.n; i++) {
+        uint64_t sum = 0;
+        for (size_t g = 0; g < j.ng; g++) {
+            uint64_t x = whole(u->counts[g][i]);
+            j.cnt[i * j.nc + g] = x;
+            sum += x;
+        }
+        if (j.has_other) {
+            uint64_t t = whole(u->total[i]);
+            j.cnt[i * j.nc + j.ng] = t > sum ? t - sum : 0;
+            sum = t > sum ? t : sum;
+        }
+        j.ctot[i] = sum;
+        j.all += sum;
+        for (size_t c = 0; c < j.nc; c++) {
+            j.gtot[c] += j.cnt[i * j.nc + c];
+            j.pw[i * j.nc + c] = (double)j.cnt[i * j.nc + c];
+        }
+    }
+    if (o->ci) {
+        st = run_reps(&j, o->resample == IG_RESAMPLE_CELLS ? MODE_BOOT_CELLS
+                                                           : MODE_BOOT_RES,
+                      0, boot, reps);
+        if (st != IG_OK) goto done;
+        size_t B = compact_sorted(boot, reps);
+        res.n_boot = (int)B;
+        double alpha = 1.0 - o->level;
+        if (B >= 2) {
+            res.ci_low = ig__infer_quantile(boot, B, alpha / 2.0);
+            res.ci_high = ig__infer_quantile(boot, B, 1.0 - alpha / 2.0);
+        }
+        j.n_groups_jack = G;
+        j.out = jk;
+        st = ig__parallel_for(ctx, G, jackknife, &j);
+        if (st != IG_OK) goto done;
+        bca(boot, B, res.value, jk, G, alpha, &res.ci_bca_low,
+            &res.ci_bca_high);
+    }
+    if (o->test) {
+        st = run_reps(&j,
+                      o->null_model == IG_NULL_PERMUTATION ? MODE_NULL_PERM
+                                                           : MODE_NULL_RANDOM,
+                      NULL_STREAM, nul, reps);
+        if (st != IG_OK) goto done;
+        size_t N = compact_sorted(nul, reps);
+        res.n_null = (int)N;
+        if (N >= 1) {
+            ig_ksum k;
+            ig_ksum_init(&k);
+            for (size_t i = 0; i < N; i++) ig_ksum_add(&k, nul[i]);
+            double mean = ig_ksum_value(&k) / (double)N;
+            /* ties within a relative 1e-10 count as at least as extreme */
+            double tol = 1e-10 * fmax(1.0, fabs(res.value));
+            size_t ge = 0;
+            for (size_t i = 0; i < N; i++)
+                if (nul[i] >= res.value - tol) ge++;
+            res.null_mean = mean;
+            res.expected = mean;
+            res.corrected = res.value - mean;
+            res.p_value = (1.0 + (double)ge) / (1.0 + (double)N);
+            if (N >= 2) {
+                ig_ksum s2;
+                ig_ksum_init(&s2);
+                for (size_t i = 0; i < N; i++)
+                    ig_ksum_add(&s2, (nul[i] - mean) * (nul[i] - mean));
+                res.null_sd = sqrt(ig_ksum_value(&s2) / (double)(N - 1));
+                if (res.null_sd > 0.0)
+                    res.z = (res.value - mean) / res.null_sd;
+            }
+        }
+    }
+    *out = res;
+done:
+    if (st == IG_ERR_NOMEM) ig__error_set(err, st, 0, 0, "out of memory");
+    else if (st != IG_OK)
+        ig__error_set(err, st, 0, 0, "%s: inference: %s", m->name,
+                      ig_strerror(st));
+    ig__free(ctx, boot, reps * sizeof *boot);
+    ig__free(ctx, nul, reps * sizeof *nul);
+    ig__free(ctx, jk, (G ? G : 1) * sizeof *jk);
+    job_free(&j);
+    return st;
+}

@@ -1,0 +1,218 @@
+/* Inference over every place of a grid (ig_infer_run).
+ *
+ * The values come from ig_measures_run(), unchanged, so the rows are the
+ * same as without inference. Then, place by place, the place's used cells
+ * are copied into an ig_units (the cells where a group in use is not
+ * available are left out unless na_as_zero, as the runner does), and each
+ * defined total row gets ig_infer_units(), whose replicates run in
+ * parallel. Rows are visited in order, so the output does not depend on
+ * the thread count. */
+#include <math.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "integrid/ig_infer.h"
+
+struct ig_infer_results {
+    ig_ctx *ctx;
+    ig_results *values;
+    ig_inference *rows;
+    size_t n_rows;
+};
+
+/* One place as plain arrays (copies: the grid's may hold excluded
+ * cells). */
+typedef struct place_units {
+    size_t n, ng;
+    double *block;        /* (ng + 2) * n: groups, total, area */
+    const double **counts;
+    int32_t *rc;          /* 2 * n: rows, cols; NULL for aspatial grids */
+    ig_units u;
+} place_units;
+
+static void place_free(ig_ctx *ctx, place_units *pu)
+{
+    size_t n = pu->n ? pu->n : 1;
+    ig__free(ctx, pu->block, (pu->ng + 2) * n * sizeof *pu->block);
+    ig__free(ctx, (void *)pu->counts, pu->ng * sizeof *pu->counts);
+    ig__free(ctx, pu->rc, 2 * n * sizeof *pu->rc);
+    memset(pu, 0, sizeof *pu);
+}
+
+static ig_status place_build(ig_ctx *ctx, const ig_grid *g,
+                             const ig_run_opts *ro, const double *area_var,
+                             size_t p, place_units *pu)
+{
+    size_t first = 0, count = 0;
+    ig_status st = ig_grid_place_range(g, p, &first, &count);
+    if (st != IG_OK) return st;
+    const uint8_t *na = ro->na_as_zero ? NULL : ig_grid_na_any(g);
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++)
+        if (!na || !na[first + i]) n++;
+    size_t ng = ig_grid_ngroups(g), n1 = n ? n : 1;
+    memset(pu, 0, sizeof *pu);
+    pu->n = n;
+    pu->ng = ng;
+    const int32_t *rows = ig_grid_rows(g), *cols = ig_grid_cols(g);
+    pu->block = ig__calloc(ctx, (ng + 2) * n1, sizeof *pu->block);
+    pu->counts = ig__calloc(ctx, ng ? ng : 1, sizeof *pu->counts);
+    if (rows && cols) pu->rc = ig__calloc(ctx, 2 * n1, sizeof *pu->rc);
+    if (!pu->block || !pu->counts || (rows && cols && !pu->rc)) {
+        place_free(ctx, pu);
+        return IG_ERR_NOMEM;
+    }
+    const double *tot = ig_grid_totals(g);
+    double whole = (double)ig_grid_cell_size_m(g) *
+                   (double)ig_grid_cell_size_m(g) / 1e6;
+    size_t k = 0;
+    for (size_t i = first; i < first + count; i++) {
+        if (na && na[i]) continue;
+        for (size_t q = 0; q < ng; q++)
+            pu->block[q * n1 + k] = ig_grid_counts(g, q)[i];
+        pu->block[ng * n1 + k] = tot[i];
+        if (area_var) {
+            double a = area_var[i];
+            pu->block[(ng + 1) * n1 + k] = (a >= 0.0 && isfinite(a)) ? a : whole;
+        }
+        if (pu->rc) {
+            pu->rc[k] = rows[i];
+            pu->rc[n1 + k] = cols[i];
+        }
+        k++;
+    }
+    for (size_t q = 0; q < ng; q++) pu->counts[q] = pu->block + q * n1;
+    memset(&pu->u, 0, sizeof pu->u);
+    pu->u.n_units = n;
+    pu->u.n_groups = ng;
+    pu->u.counts = pu->counts;
+    pu->u.total = ig_grid_has_total(g) ? pu->block + ng * n1 : NULL;
+    if (pu->rc) {
+        pu->u.row = pu->rc;
+        pu->u.col = pu->rc + n1;
+    }
+    pu->u.cell_m = ig_grid_cell_size_m(g);
+    pu->u.area = area_var ? pu->block + (ng + 1) * n1 : NULL;
+    return IG_OK;
+}
+
+ig_status ig_infer_run(ig_ctx *ctx, const ig_grid *grid,
+                       const ig_run_opts *run_opts,
+                       const ig_infer_opts *infer_opts,
+                       ig_infer_results **out, ig_error *err)
+{
+    if (!grid || !out)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "inference: grid and out are required");
+    *out = NULL;
+    ig_run_opts rdef;
+    if (!run_opts) {
+        ig_run_opts_init(&rdef);
+        run_opts = &rdef;
+    }
+    ig_infer_opts idef;
+    if (!infer_opts) {
+        ig_infer_opts_init(&idef);
+        infer_opts = &idef;
+    }
+    const double *area_var = NULL;
+    if (run_opts->area_var) {
+        size_t vi = ig_grid_var_index(grid, run_opts->area_var);
+        if (vi == (size_t)-1)
+            return ig__error_set(err, IG_ERR_NOT_FOUND, 0, 0,
+                                 "no land-area column '%s' in the grid; keep "
+                                 "it when reading (--keep %s)",
+                                 run_opts->area_var, run_opts->area_var);
+        area_var = ig_grid_var(grid, vi);
+    }
+    ig_infer_results *r = ig__calloc(ctx, 1, sizeof *r);
+    if (!r) return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+    r->ctx = ctx;
+    ig_status st = ig_measures_run(ctx, grid, run_opts, &r->values, err);
+    if (st != IG_OK) {
+        ig__free(ctx, r, sizeof *r);
+        return st;
+    }
+    r->n_rows = ig_results_nrows(r->values);
+    r->rows = ig__calloc(ctx, r->n_rows ? r->n_rows : 1, sizeof *r->rows);
+    if (!r->rows) {
+        ig_infer_results_destroy(r);
+        return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+    }
+    const double nan = (double)NAN;
+    for (size_t i = 0; i < r->n_rows; i++) {
+        ig_inference z = {nan, nan, nan, nan, nan, nan, nan, nan, nan, nan,
+                          nan, 0, 0};
+        z.value = ig_results_row(r->values, i)->value;
+        r->rows[i] = z;
+    }
+    int any = infer_opts->ci || infer_opts->test;
+    place_units pu;
+    memset(&pu, 0, sizeof pu);
+    size_t cur = (size_t)-1;
+    for (size_t i = 0; any && i < r->n_rows; i++) {
+        const ig_result_row *row = ig_results_row(r->values, i);
+        if (row->status != IG_OK || row->component != IG_COMP_TOTAL) continue;
+        if (row->place != cur) {
+            place_free(ctx, &pu);
+            cur = (size_t)-1;
+            st = place_build(ctx, grid, run_opts, area_var, row->place, &pu);
+            if (st != IG_OK) break;
+            cur = row->place;
+        }
+        ig_measure_params prm = run_opts->params;
+        if ((row->measure->flags & IG_MF_SCALE) && run_opts->n_scales &&
+            row->scale < run_opts->n_scales)
+            prm.scale = run_opts->scales[row->scale];
+        size_t grp = row->group >= 0 ? (size_t)row->group : 0;
+        ig_inference inf;
+        st = ig_infer_units(ctx, row->measure, &pu.u, grp, &prm, infer_opts,
+                            &inf, err);
+        if (st == IG_ERR_NUMERIC) {
+            st = IG_OK; /* the value on the copied units: left NaN */
+            continue;
+        }
+        if (st != IG_OK) break;
+        double v = row->value;
+        inf.value = v;
+        if (isfinite(inf.expected)) {
+            inf.corrected = v - inf.expected;
+            inf.z = inf.null_sd > 0.0 ? (v - inf.expected) / inf.null_sd : nan;
+        }
+        r->rows[i] = inf;
+        if (run_opts->progress &&
+            run_opts->progress(run_opts->progress_ud, (uint64_t)(i + 1),
+                               (uint64_t)r->n_rows)) {
+            st = ig__error_set(err, IG_ERR_CANCELLED, 0, 0, "cancelled");
+            break;
+        }
+    }
+    place_free(ctx, &pu);
+    if (st != IG_OK) {
+        if (st == IG_ERR_NOMEM)
+            ig__error_set(err, st, 0, 0, "out of memory");
+        ig_infer_results_destroy(r);
+        return st;
+    }
+    *out = r;
+    return IG_OK;
+}
+
+const ig_results *ig_infer_results_values(const ig_infer_results *r)
+{
+    return r ? r->values : NULL;
+}
+
+const ig_inference *ig_infer_results_row(const ig_infer_results *r, size_t i)
+{
+    if (!r || i >= r->n_rows) return NULL;
+    return &r->rows[i];
+}
+
+void ig_infer_results_destroy(ig_infer_results *r)
+{
+    if (!r) return;
+    ig_results_destroy(r->values);
+    ig__free(r->ctx, r->rows, (r->n_rows ? r->n_rows : 1) * sizeof *r->rows);
+    ig__free(r->ctx, r, sizeof *r);
+}

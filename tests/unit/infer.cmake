@@ -1,0 +1,4 @@
+# Inference: exact draws, seeds and threads, the random-allocation null of
+# D, coverage of 95 % intervals over 1,000 simulations, a KS check of
+# p-values under the null, the grid runner and failed allocations.
+ig_add_unit_test(infer unit/test_infer.c)
