@@ -12,11 +12,13 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "integrid/ig_infer.h"
 
 /* One value of a series. */
 typedef struct point {
     double value;
     int ok;
+    const ig_inference *inf; /* with --ci / --test, else NULL */
 } point;
 
 typedef struct profile {
@@ -25,7 +27,9 @@ typedef struct profile {
     int is_k;
     size_t n_rows;   /* series: place x measure x group */
     point *values;   /* n_rows * n_scales, series by series */
-    ig_results *first; /* the rows; series i starts at row i * n_scales */
+    const ig_results *first; /* the rows; series i starts at row
+                                i * n_scales */
+    int ci, test;      /* inference columns */
 } profile;
 
 static const char *place_name(const ig_grid *g, const ig_results *res,
@@ -67,7 +71,10 @@ static void fmt_scale(char *buf, size_t cap, double v)
 static void write_csv(FILE *fp, const ig_grid *g, const profile *pr,
                       const cli_opts *o)
 {
-    fputs("place,measure,group,scale,value,unit,kernel\n", fp);
+    fputs("place,measure,group,scale,value,unit,kernel", fp);
+    if (pr->ci) fputs(",ci_low,ci_high,ci_bca_low,ci_bca_high", fp);
+    if (pr->test) fputs(",null_mean,null_sd,p_value,expected,corrected,z", fp);
+    fputc('\n', fp);
     const char *kernel =
         pr->is_k ? "knn" : ig_kernel_name(o->params.scale.kernel);
     for (size_t i = 0; i < pr->n_rows; i++) {
@@ -84,7 +91,21 @@ static void write_csv(FILE *fp, const ig_grid *g, const profile *pr,
             fmt_scale(sc, sizeof sc, pr->scales[s]);
             fprintf(fp, ",%s,", sc);
             if (p->ok) cli_csv_num(fp, p->value);
-            fprintf(fp, ",%s,%s\n", pr->is_k ? "residents" : "m", kernel);
+            fprintf(fp, ",%s,%s", pr->is_k ? "residents" : "m", kernel);
+            const ig_inference *x = p->ok ? p->inf : NULL;
+            double v[10];
+            if (x) {
+                double w[10] = {x->ci_low,    x->ci_high,   x->ci_bca_low,
+                                x->ci_bca_high, x->null_mean, x->null_sd,
+                                x->p_value,   x->expected,  x->corrected,
+                                x->z};
+                memcpy(v, w, sizeof v);
+            }
+            for (int c = pr->ci ? 0 : 4; c < (pr->test ? 10 : 4); c++) {
+                fputc(',', fp);
+                if (x && !isnan(v[c])) cli_csv_num(fp, v[c]);
+            }
+            fputc('\n', fp);
         }
     }
 }
@@ -126,6 +147,33 @@ static void write_json(FILE *fp, const ig_grid *g, const profile *pr,
                 cli_json_num(fp, p->value);
             else
                 fputs("null", fp);
+        }
+        if (pr->ci || pr->test) {
+            static const char *const names[10] = {
+                "ci_low",   "ci_high",  "ci_bca_low", "ci_bca_high",
+                "null_mean", "null_sd", "p_value",    "expected",
+                "corrected", "z"};
+            for (int c = pr->ci ? 0 : 4; c < (pr->test ? 10 : 4); c++) {
+                fprintf(fp, "], \"%s\": [", names[c]);
+                for (size_t s2 = 0; s2 < pr->n_scales; s2++) {
+                    const point *p = &pr->values[i * pr->n_scales + s2];
+                    const ig_inference *x = p->ok ? p->inf : NULL;
+                    double v = (double)NAN;
+                    if (x) {
+                        double w[10] = {x->ci_low,    x->ci_high,
+                                        x->ci_bca_low, x->ci_bca_high,
+                                        x->null_mean, x->null_sd,
+                                        x->p_value,   x->expected,
+                                        x->corrected, x->z};
+                        v = w[c];
+                    }
+                    if (s2) fputs(", ", fp);
+                    if (isfinite(v))
+                        cli_json_num(fp, v);
+                    else
+                        fputs("null", fp);
+                }
+            }
         }
         fputs("], \"slope_per_doubling\": ", fp);
         double sl = slope(pr, i);
@@ -212,6 +260,25 @@ int cli_cmd_profile(int argc, char **argv)
     cli_opts o;
     int code;
     if (!cli_opts_parse(CLI_CMD_profile, argc, argv, &o, &code)) return code;
+    ig_infer_opts io;
+    ig_infer_opts_init(&io);
+    io.ci = o.ci;
+    io.test = o.test;
+    if (o.level > 0.0) io.level = o.level;
+    if (o.reps_set) io.reps = o.params.reps;
+    io.seed = o.params.seed;
+    if ((o.resample && ig_resample_parse(o.resample, &io.resample) != IG_OK) ||
+        (o.null_model &&
+         ig_null_model_parse(o.null_model, &io.null_model) != IG_OK)) {
+        cli_usage_error("profile",
+                        "unknown --resample '%s' or --null '%s'; use "
+                        "residents|cells and random|permutation|systematic|"
+                        "evenness|composition",
+                        o.resample ? o.resample : "",
+                        o.null_model ? o.null_model : "");
+        cli_opts_free(&o);
+        return CLI_EXIT_USAGE;
+    }
     cli_env env;
     cli_env_init(&env, "profile", &o);
     cli_out out;
@@ -224,6 +291,7 @@ int cli_cmd_profile(int argc, char **argv)
     const char **defaults = NULL;
     size_t n_defaults = 0;
     ig_scale *scales = NULL;
+    ig_infer_results *ires = NULL;
     ig_results *res = NULL;
 
     if (!cli_out_open(&env, &out, o.output)) goto done;
@@ -285,18 +353,26 @@ int cli_cmd_profile(int argc, char **argv)
     ro.progress = cli_progress_cb;
     ro.progress_ud = &env.progress;
     ig_error err = {0};
-    ig_status st = ig_measures_run(ctx, rg, &ro, &res, &err);
+    ig_status st;
+    const ig_results *rs = NULL;
+    if (o.ci || o.test) {
+        st = ig_infer_run(ctx, rg, &ro, &io, &ires, &err);
+        if (st == IG_OK) rs = ig_infer_results_values(ires);
+    } else {
+        st = ig_measures_run(ctx, rg, &ro, &res, &err);
+        rs = res;
+    }
     cli_progress_clear(&env.progress);
     if (st != IG_OK) {
         cli_report(&env, st, &err, NULL);
         goto done;
     }
     /* rows: place, measure, group, then scale: series of n_scales rows */
-    size_t nr = ig_results_nrows(res);
+    size_t nr = ig_results_nrows(rs);
     pr.n_rows = nr / pr.n_scales;
     pr.values = cli_xmalloc((nr ? nr : 1) * sizeof *pr.values);
     for (size_t i = 0; i < nr; i++) {
-        const ig_result_row *r = ig_results_row(res, i);
+        const ig_result_row *r = ig_results_row(rs, i);
         if (r->status != IG_OK && r->status != IG_ERR_NUMERIC) {
             cli_error(&env, "%s: %s", r->measure->name,
                       r->message ? r->message : ig_strerror(r->status));
@@ -304,9 +380,11 @@ int cli_cmd_profile(int argc, char **argv)
         }
         pr.values[i].ok = r->status == IG_OK;
         pr.values[i].value = r->value;
+        pr.values[i].inf = ires ? ig_infer_results_row(ires, i) : NULL;
     }
-    pr.first = res;
-    res = NULL;
+    pr.first = rs;
+    pr.ci = o.ci;
+    pr.test = o.test;
     if (fmt == CLI_FMT_JSON)
         write_json(out.fp, rg, &pr, &o);
     else if (fmt == CLI_FMT_CSV)
@@ -328,7 +406,7 @@ int cli_cmd_profile(int argc, char **argv)
 done:
     if (out_open) cli_out_abort(&out);
     ig_results_destroy(res);
-    ig_results_destroy(pr.first);
+    ig_infer_results_destroy(ires);
     free(pr.values);
     free(scales);
     free((void *)defaults);

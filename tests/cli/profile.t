@@ -56,3 +56,8 @@ $ integrid profile $DATA/tiny.csv --radii 500 --measures dissimilarity
 $ integrid profile $DATA/long.csv --long school,group,n --radii 500
 ? 1
 ! ^integrid: profile: a profile needs grid cells
+# confidence intervals and tests per scale (docs/inference.md), on the right;
+# the same for any thread count
+$ integrid profile $DATA/tiny.csv --by CITY --radii 500,1000 --measures spatial_isolation --ci --test --reps 99 --quiet --threads 1 > a.csv && integrid profile $DATA/tiny.csv --by CITY --radii 500,1000 --measures spatial_isolation --ci --test --reps 99 --quiet --threads 2 > b.csv && cmp a.csv b.csv && head -1 a.csv && awk -F, 'NR > 1 && $5 != "" && !($8 <= $5 && $5 <= $9) { bad++ } END { print bad + 0 }' a.csv
+place,measure,group,scale,value,unit,kernel,ci_low,ci_high,ci_bca_low,ci_bca_high,null_mean,null_sd,p_value,expected,corrected,z
+0
