@@ -38,10 +38,14 @@ typedef enum ig_null_model {
                                   (multivariate hypergeometric) */
     IG_NULL_PERMUTATION = 1, /**< cell compositions permuted over the cell
                                   locations (spatial measures) */
-    IG_NULL_SYSTEMATIC = 2,  /**< pysal counterfactuals: not available yet
-                                  (IG_ERR_DISABLED) */
-    IG_NULL_EVENNESS = 3,
-    IG_NULL_COMPOSITION = 4
+    IG_NULL_SYSTEMATIC = 2,  /**< pysal's systematic randomization: each
+                                  group's residents go to cell i with
+                                  probability t_i / T (group totals kept) */
+    IG_NULL_EVENNESS = 3,    /**< pysal's evenness: each cell keeps its
+                                  total, its residents take groups at the
+                                  place's shares */
+    IG_NULL_COMPOSITION = 4  /**< a two-sample counterfactual in pysal:
+                                  IG_ERR_DISABLED for one place */
 } ig_null_model;
 
 /** Options of the inference. ig_infer_opts_init() sets the defaults

@@ -17,6 +17,7 @@
 #include "integrid/ig_local.h"
 #include "integrid/ig_infer.h"
 #include "integrid/ig_change.h"
+#include "integrid/ig_compare.h"
 #include "integrid/ig_measure.h"
 #include "integrid/ig_boundaries.h"
 #include "integrid/ig_places.h"

@@ -111,13 +111,15 @@ static const char *const section_title[SEC_COUNT] = {
 #define C_PROFILE (1u << CLI_CMD_profile)
 #define C_LOCAL (1u << CLI_CMD_local)
 #define C_CHANGE (1u << CLI_CMD_change)
+#define C_COMPARE (1u << CLI_CMD_compare)
 #define C_INFER (C_MEASURES | C_PROFILE | C_BENCHMARK)
 #define C_READ (C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | C_PROFILE | \
-                C_LOCAL | C_CHANGE)
+                C_LOCAL | C_CHANGE | C_COMPARE)
 #define C_PLACESET (C_MEASURES | C_BENCHMARK | C_PROFILE)
 #define C_SPATIAL (C_MEASURES | C_PROFILE | C_LOCAL)
 #define C_ALL (C_FORMATS | C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | \
-               C_PROFILE | C_LOCAL | C_CHANGE | C_VERSION | C_HELP)
+               C_PROFILE | C_LOCAL | C_CHANGE | C_COMPARE | C_VERSION | \
+               C_HELP)
 
 typedef struct opt_def {
     const char *name; /* long name */
@@ -189,7 +191,8 @@ static const opt_def opt_table[] = {
      "compute only these measures (default: every measure that needs no "
      "coordinates; 'spatial' adds the spatial ones, 'all' is every one; "
      "see --list)"},
-    {"measures", OPT_MEASURES, "M1,M2,...", C_BENCHMARK, SEC_MEASURE, CHECKED,
+    {"measures", OPT_MEASURES, "M1,M2,...", C_BENCHMARK | C_COMPARE,
+     SEC_MEASURE, CHECKED,
      "compare these measures (default: every measure that needs no "
      "simulation; see 'integrid measures --list')"},
     {"measures", OPT_MEASURES, "M1,M2,...", C_PROFILE, SEC_MEASURE, CHECKED,
@@ -243,7 +246,7 @@ static const opt_def opt_table[] = {
     {"ci", OPT_CI, NULL, C_INFER, SEC_MEASURE, FLAG(ci),
      "bootstrap confidence intervals: columns ci_low,ci_high (percentile "
      "and BCa; --reps, --seed, --level, --resample)"},
-    {"level", OPT_LEVEL, "X", C_INFER, SEC_MEASURE, CHECKED,
+    {"level", OPT_LEVEL, "X", C_INFER | C_COMPARE, SEC_MEASURE, CHECKED,
      "confidence level of --ci, 0 < X < 1 (default: 0.95)"},
     {"resample", OPT_RESAMPLE, "residents|cells", C_INFER, SEC_MEASURE,
      STR(resample),
@@ -263,10 +266,12 @@ static const opt_def opt_table[] = {
      "permutations for the LISA pseudo p-values (default: 999)"},
     {"fdr", OPT_FDR, "Q", C_LOCAL, SEC_MEASURE, CHECKED,
      "false discovery rate for the hot-spot classes (default: 0.05)"},
-    {"seed", OPT_SEED, "N", C_PLACESET | C_LOCAL | C_CHANGE, SEC_MEASURE,
+    {"seed", OPT_SEED, "N", C_PLACESET | C_LOCAL | C_CHANGE | C_COMPARE,
+     SEC_MEASURE,
      CHECKED,
      "random seed for simulated measures (default: 1)"},
-    {"reps", OPT_REPS, "N", C_PLACESET | C_CHANGE, SEC_MEASURE, CHECKED,
+    {"reps", OPT_REPS, "N", C_PLACESET | C_CHANGE | C_COMPARE, SEC_MEASURE,
+     CHECKED,
      "simulations for simulated measures (default: 500)"},
     {"atkinson-b", OPT_ATKINSON_B, "X", C_PLACESET, SEC_MEASURE, CHECKED,
      "Atkinson shape parameter, 0 < X < 1 (default: 0.5)"},
@@ -328,7 +333,7 @@ static const opt_def opt_table[] = {
      "worker threads (default: the number of online CPUs)"},
 
     {"format", OPT_FORMAT, "F",
-     C_MEASURES | C_FORMATS | C_BENCHMARK | C_PROFILE | C_CHANGE,
+     C_MEASURES | C_FORMATS | C_BENCHMARK | C_PROFILE | C_CHANGE | C_COMPARE,
      SEC_OUTPUT, CHECKED,
      "table, csv or json (default: table on a terminal, else csv)"},
     {"format", OPT_FORMAT, "F", C_INFO, SEC_OUTPUT, CHECKED,
@@ -1035,7 +1040,7 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
                    cmd == CLI_CMD_profile || cmd == CLI_CMD_local ||
                    cmd == CLI_CMD_help)
                       ? 1
-                  : cmd == CLI_CMD_change ? 2
+                  : cmd == CLI_CMD_change || cmd == CLI_CMD_compare ? 2
                                           : 0;
     if (argc - optind > max_pos) {
         cli_usage_error(name, "unexpected argument '%s'",
@@ -1046,9 +1051,13 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
     }
     if (optind < argc) o->input = argv[optind];
     if (optind + 1 < argc) o->input2 = argv[optind + 1];
-    if (cmd == CLI_CMD_change && !o->help && (!o->input || !o->input2)) {
-        cli_usage_error(name, "give two grids: OLD NEW (e.g. the 2011 and "
-                              "the 2021 census of the same place)");
+    if ((cmd == CLI_CMD_change || cmd == CLI_CMD_compare) && !o->help &&
+        (!o->input || !o->input2)) {
+        cli_usage_error(name, cmd == CLI_CMD_compare
+                                  ? "give two grids: A B (e.g. the 2011 and "
+                                    "the 2021 census)"
+                                  : "give two grids: OLD NEW (e.g. the 2011 "
+                                    "and the 2021 census of the same place)");
         *exit_code = CLI_EXIT_USAGE;
         cli_opts_free(o);
         return 0;

@@ -14,5 +14,6 @@ target_sources(integrid_cli PRIVATE
   src/cli/cmd_profile.c
   src/cli/cmd_local.c
   src/cli/cmd_change.c
+  src/cli/cmd_compare.c
   src/cli/placesel.c
 )

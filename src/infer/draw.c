@@ -5,8 +5,10 @@
  * one step down and one up in turn, with the pmf updated by its ratios;
  * the expected number of steps is of the order of the standard deviation,
  * and the result is exact up to floating point (the pmf at the mode comes
- * from log factorials: a direct sum below 16, Stirling's series above,
- * never lgamma, whose signgam is shared state). The normal quantile is
+ * from log factorials: a table below 16, Stirling's series above,
+ * never lgamma, whose signgam is shared state). Spreading n items over
+ * slots with integer weights keeps the remaining weight as an integer, so
+ * rounding can never leave items unplaced. The normal quantile is
  * Acklam's rational approximation refined by one Halley step. */
 #include <math.h>
 
@@ -14,11 +16,15 @@
 
 static double log_factorial(uint64_t k)
 {
-    if (k < 16) {
-        double s = 0.0;
-        for (uint64_t j = 2; j <= k; j++) s += log((double)j);
-        return s;
-    }
+    /* log k! for k < 16 (rounded from the exact values) */
+    static const double small[16] = {
+        0, 0, 0.69314718055994495,
+        1.7917594692280554, 3.1780538303479449, 4.7874917427820467,
+        6.5792512120101021, 8.5251613610654147, 10.604602902745249,
+        12.801827480081467, 15.104412573075514, 17.502307845873887,
+        19.987214495661885, 22.552163853123421, 25.191221182738683,
+        27.89927138384089};
+    if (k < 16) return small[k];
     double x = (double)k + 1.0, x2 = x * x;
     return (x - 0.5) * log(x) - x + 0.91893853320467274178 +
            (1.0 / 12.0 - (1.0 / 360.0 - (1.0 / 1260.0) / x2) / x2) / x;
@@ -72,9 +78,32 @@ uint64_t ig__infer_hyper(ig_rng *r, uint64_t n, uint64_t K, uint64_t N)
     }
 }
 
+/* Few items from a large pool: draw them one by one, each taking category
+ * c with probability pool[c] / rest (the definition of drawing without
+ * replacement). One uniform per item beats the log factorials of the
+ * conditional hypergeometric draws until n is a few dozen. */
+#define MVHYPER_ONE_BY_ONE 24
+
 void ig__infer_mvhyper(ig_rng *r, uint64_t n, uint64_t *pool, size_t k,
                        uint64_t *pool_total, uint64_t *out)
 {
+    if (n <= MVHYPER_ONE_BY_ONE && n <= *pool_total && k > 1) {
+        uint64_t rest = *pool_total;
+        for (size_t c = 0; c < k; c++) out[c] = 0;
+        for (uint64_t d = 0; d < n; d++) {
+            /* 53-bit uniform times rest < 2^53: floor is uniform on
+             * [0, rest) up to rest / 2^53 */
+            uint64_t x = (uint64_t)(ig__rng_uniform(r) * (double)rest);
+            if (x >= rest) x = rest - 1;
+            size_t c = 0;
+            while (x >= pool[c]) x -= pool[c++];
+            out[c]++;
+            pool[c]--;
+            rest--;
+        }
+        *pool_total = rest;
+        return;
+    }
     uint64_t left = n, rest = *pool_total;
     for (size_t c = 0; c < k; c++) {
         uint64_t x;
@@ -88,6 +117,42 @@ void ig__infer_mvhyper(ig_rng *r, uint64_t n, uint64_t *pool, size_t k,
         left -= x;
     }
     *pool_total -= n - left;
+}
+
+void ig__infer_spread(ig_rng *r, uint64_t n, const uint64_t *w, size_t k,
+                      uint64_t wsum, uint64_t *out)
+{
+    uint64_t left = n, rest = wsum;
+    for (size_t i = 0; i < k; i++) {
+        uint64_t x = 0;
+        if (left > 0 && w[i] > 0 && rest > 0) {
+            /* w[i] == rest: the last slot that can take anything */
+            x = w[i] >= rest ? left
+                             : ig__rng_binomial(r, left,
+                                                (double)w[i] / (double)rest);
+            rest -= w[i] < rest ? w[i] : rest;
+        }
+        out[i] = x;
+        left -= x;
+    }
+}
+
+void ig__infer_systematic(ig_rng *r, const uint64_t *gtot, size_t nc,
+                          const uint64_t *ctot, size_t n, uint64_t all,
+                          uint64_t *out)
+{
+    for (size_t c = 0; c < nc; c++)
+        ig__infer_spread(r, gtot[c], ctot, n, all, out + c * n);
+}
+
+void ig__infer_evenness(ig_rng *r, const double *gw, size_t nc,
+                        const uint64_t *ctot, size_t n, uint64_t *tmp,
+                        uint64_t *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        ig__rng_multinomial(r, ctot[i], gw, nc, tmp);
+        for (size_t c = 0; c < nc; c++) out[c * n + i] = tmp[c];
+    }
 }
 
 double ig__infer_pnorm(double x)

@@ -10,8 +10,14 @@
  * count, and every place and measure sees the same streams (common random
  * numbers). Replicates run in parallel; each writes only its own slot and
  * the summaries add up the slots in index order with compensated sums.
- * BCa's acceleration comes from a (grouped) jackknife over cells. */
+ * BCa's acceleration comes from a (grouped) jackknife over cells. Several
+ * rows of one place (ig__infer_units_batch) share every draw: the streams
+ * are the same for every row anyway, so sharing changes no result. The
+ * nulls follow pysal/segregation's simulators: random = person
+ * permutation (both margins kept), systematic (category totals kept, cell
+ * totals drawn), evenness (cell totals kept, category totals drawn). */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,14 +32,24 @@
 /* Jackknife groups for BCa: every cell alone up to this many cells, else
  * this many contiguous blocks of cells. */
 #define JACK_GROUPS 200
+/* Replicates per task: each task allocates its scratch once. */
+#define REP_CHUNK 8
 
-enum { MODE_BOOT_RES, MODE_BOOT_CELLS, MODE_NULL_RANDOM, MODE_NULL_PERM };
+enum {
+    MODE_BOOT_RES,
+    MODE_BOOT_CELLS,
+    MODE_NULL_RANDOM,
+    MODE_NULL_PERM,
+    MODE_NULL_SYSTEMATIC,
+    MODE_NULL_EVENNESS
+};
 
 typedef struct job {
     ig_ctx *ctx;
-    const ig_measure_info *m;
+    const ig_measure_info *const *ms; /* rows: measure and group each */
+    const size_t *grp;
+    size_t rows;
     const ig_units *u;
-    size_t group;
     const ig_measure_params *p;
     uint64_t seed;
     size_t n, ng, nc; /* cells, groups, categories */
@@ -42,11 +58,14 @@ typedef struct job {
     uint64_t *ctot; /* n */
     double *pw;     /* n * nc: cnt as doubles (multinomial weights) */
     uint64_t *gtot; /* nc */
+    double *gw;     /* nc: gtot as doubles (evenness weights) */
     uint64_t all;   /* sum of ctot */
     int mode;
     uint64_t stream0;
-    double *out;    /* per replicate, NaN when undefined */
+    double *out;    /* row-major: row k's replicate r at k * stride + r,
+                       NaN when undefined */
     size_t n_groups_jack;
+    size_t reps;    /* replicates of the current run */
 } job;
 
 void ig_infer_opts_init(ig_infer_opts *o)
@@ -109,6 +128,7 @@ typedef struct scratch {
     size_t *idx;     /* n */
     uint64_t *pool;  /* 2 * nc */
     const double **counts; /* ng */
+    uint64_t *cells; /* nc * n, systematic and evenness nulls only */
 } scratch;
 
 static void scratch_free(ig_ctx *ctx, scratch *s, const job *j)
@@ -118,6 +138,7 @@ static void scratch_free(ig_ctx *ctx, scratch *s, const job *j)
     ig__free(ctx, s->idx, n * sizeof *s->idx);
     ig__free(ctx, s->pool, 2 * j->nc * sizeof *s->pool);
     ig__free(ctx, (void *)s->counts, j->ng * sizeof *s->counts);
+    ig__free(ctx, s->cells, n * j->nc * sizeof *s->cells);
 }
 
 static ig_status scratch_alloc(ig_ctx *ctx, scratch *s, const job *j)
@@ -128,7 +149,11 @@ static ig_status scratch_alloc(ig_ctx *ctx, scratch *s, const job *j)
     s->idx = ig__calloc(ctx, n, sizeof *s->idx);
     s->pool = ig__calloc(ctx, 2 * j->nc, sizeof *s->pool);
     s->counts = ig__calloc(ctx, j->ng, sizeof *s->counts);
-    if (!s->block || !s->idx || !s->pool || !s->counts) {
+    int drawn = j->mode == MODE_NULL_SYSTEMATIC ||
+                j->mode == MODE_NULL_EVENNESS;
+    if (drawn) s->cells = ig__calloc(ctx, n * j->nc, sizeof *s->cells);
+    if (!s->block || !s->idx || !s->pool || !s->counts ||
+        (drawn && !s->cells)) {
         scratch_free(ctx, s, j);
         return IG_ERR_NOMEM;
     }
@@ -158,12 +183,28 @@ static size_t uniform_index(ig_rng *r, size_t n)
     return (size_t)(x % (uint64_t)n);
 }
 
-static ig_status replicate(void *ud, size_t rep)
+/* Every row's measure on the drawn units v, into column col of out (rows
+ * stride apart). Undefined values (IG_ERR_NUMERIC) become NaN; the first
+ * other failure is returned after all rows ran. */
+static ig_status compute_rows(const job *j, const ig_units *v, size_t col,
+                              size_t stride)
 {
-    job *j = ud;
-    ig_ctx *ctx = j->ctx;
-    scratch s;
-    if (scratch_alloc(ctx, &s, j) != IG_OK) return IG_ERR_NOMEM;
+    ig_status first = IG_OK;
+    for (size_t k = 0; k < j->rows; k++) {
+        double val = (double)NAN;
+        ig_status st = ig_measure_compute(j->ctx, j->ms[k], v, j->grp[k],
+                                          j->p, &val, NULL);
+        if (st == IG_ERR_NUMERIC) st = IG_OK, val = (double)NAN;
+        j->out[k * stride + col] = st == IG_OK ? val : (double)NAN;
+        if (st != IG_OK && first == IG_OK) first = st;
+    }
+    return first;
+}
+
+/* Replicate rep in the scratch s (every slot it reads is written first). */
+static ig_status replicate(job *j, scratch *sp, size_t rep)
+{
+    scratch s = *sp;
     ig_rng r;
     ig__rng_init(&r, j->seed, j->stream0 + rep);
     size_t n = j->n, nc = j->nc;
@@ -194,6 +235,28 @@ static ig_status replicate(void *ud, size_t rep)
             }
             break;
         }
+        case MODE_NULL_SYSTEMATIC:
+        case MODE_NULL_EVENNESS: {
+            /* systematic: category totals kept, cell totals drawn;
+             * evenness: cell totals kept, category totals drawn */
+            if (j->mode == MODE_NULL_SYSTEMATIC)
+                ig__infer_systematic(&r, j->gtot, nc, j->ctot, n, j->all,
+                                     s.cells);
+            else
+                ig__infer_evenness(&r, j->gw, nc, j->ctot, n, draw, s.cells);
+            double *tot = s.block + j->ng * n;
+            for (size_t i = 0; i < n; i++) tot[i] = 0.0;
+            for (size_t c = 0; c < nc; c++) {
+                const uint64_t *src = s.cells + c * n;
+                double *col = c < j->ng ? s.block + c * n : NULL;
+                for (size_t i = 0; i < n; i++) {
+                    double x = (double)src[i];
+                    if (col) col[i] = x;
+                    tot[i] += x; /* whole numbers below 2^53: exact */
+                }
+            }
+            break;
+        }
         default: /* MODE_NULL_PERM: Fisher-Yates over the cells */
             for (size_t i = 0; i < n; i++) s.idx[i] = i;
             for (size_t i = n; i > 1; i--) {
@@ -209,13 +272,27 @@ static ig_status replicate(void *ud, size_t rep)
     for (size_t g = 0; g < j->ng; g++) s.counts[g] = s.block + g * n;
     v.counts = s.counts;
     v.total = j->has_other ? s.block + j->ng * n : NULL;
-    double val = (double)NAN;
-    ig_status st = ig_measure_compute(ctx, j->m, &v, j->group, j->p, &val,
-                                      NULL);
-    scratch_free(ctx, &s, j);
-    if (st == IG_ERR_NUMERIC) st = IG_OK, val = (double)NAN;
-    j->out[rep] = st == IG_OK ? val : (double)NAN;
-    return st;
+    return compute_rows(j, &v, rep, j->reps);
+}
+
+/* Replicates [k CHUNK, (k + 1) CHUNK) with one scratch: the chunks are
+ * fixed by index, not by thread, so the streams and results do not
+ * depend on the thread count, and a place of 100,000 cells does not
+ * allocate (and fault in) megabytes for every replicate. */
+static ig_status replicate_chunk(void *ud, size_t k)
+{
+    job *j = ud;
+    scratch s;
+    if (scratch_alloc(j->ctx, &s, j) != IG_OK) return IG_ERR_NOMEM;
+    size_t lo = k * REP_CHUNK, hi = lo + REP_CHUNK;
+    if (hi > j->reps) hi = j->reps;
+    ig_status first = IG_OK;
+    for (size_t rep = lo; rep < hi; rep++) {
+        ig_status st = replicate(j, &s, rep);
+        if (st != IG_OK && first == IG_OK) first = st;
+    }
+    scratch_free(j->ctx, &s, j);
+    return first;
 }
 
 /* Jackknife replicate k: the place without block k of its cells. */
@@ -261,13 +338,9 @@ static ig_status jackknife(void *ud, size_t k)
         v.row = rc;
         v.col = rc + m;
     }
-    double val = (double)NAN;
-    ig_status st = ig_measure_compute(ctx, j->m, &v, j->group, j->p, &val,
-                                      NULL);
+    ig_status st = compute_rows(j, &v, k, G);
     ig__free(ctx, rc, 2 * (m ? m : 1) * sizeof *rc);
     scratch_free(ctx, &s, j);
-    if (st == IG_ERR_NUMERIC) st = IG_OK, val = (double)NAN;
-    j->out[k] = st == IG_OK ? val : (double)NAN;
     return st;
 }
 
@@ -356,19 +429,18 @@ static ig_status check_opts(const ig_measure_info *m, const ig_infer_opts *o,
                              "measure (two draws of a cell would share a "
                              "place); resample residents instead",
                              m->name);
-    if (o->test && o->null_model != IG_NULL_RANDOM &&
-        o->null_model != IG_NULL_PERMUTATION) {
-        const char *nm = ig_null_model_name(o->null_model);
-        if (!nm)
-            return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
-                                 "inference: unknown null model %d",
-                                 (int)o->null_model);
+    if (o->test && !ig_null_model_name(o->null_model))
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "inference: unknown null model %d",
+                             (int)o->null_model);
+    if (o->test && o->null_model == IG_NULL_COMPOSITION)
         return ig__error_set(err, IG_ERR_DISABLED, 0, 0,
-                             "inference: the '%s' null model is not "
-                             "available yet; use 'random' or "
-                             "'permutation'",
-                             nm);
-    }
+                             "inference: the 'composition' null model is "
+                             "a two-sample counterfactual (pysal compares "
+                             "two places with it), not a test of one "
+                             "place; it is not available yet; use "
+                             "'random', 'systematic', 'evenness' or "
+                             "'permutation'");
     return IG_OK;
 }
 
@@ -379,6 +451,7 @@ static void job_free(job *j)
     ig__free(j->ctx, j->pw, n * j->nc * sizeof *j->pw);
     ig__free(j->ctx, j->ctot, n * sizeof *j->ctot);
     ig__free(j->ctx, j->gtot, j->nc * sizeof *j->gtot);
+    ig__free(j->ctx, j->gw, j->nc * sizeof *j->gw);
 }
 
 static ig_status run_reps(job *j, int mode, uint64_t stream0, double *out,
@@ -387,40 +460,97 @@ static ig_status run_reps(job *j, int mode, uint64_t stream0, double *out,
     j->mode = mode;
     j->stream0 = stream0;
     j->out = out;
-    return ig__parallel_for(j->ctx, reps, replicate, j);
+    j->reps = reps;
+    return ig__parallel_for(j->ctx, (reps + REP_CHUNK - 1) / REP_CHUNK,
+                            replicate_chunk, j);
 }
 
-ig_status ig_infer_units(ig_ctx *ctx, const ig_measure_info *m,
-                         const ig_units *u, size_t group,
-                         const ig_measure_params *p, const ig_infer_opts *o,
-                         ig_inference *out, ig_error *err)
+/* Percentile and BCa intervals of one row from its bootstrap values b
+ * (reps of them, compacted and sorted here) and jackknife values jk[G]. */
+static void summarize_boot(double *b, size_t reps, const double *jk, size_t G,
+                           double level, ig_inference *res)
 {
-    if (!m || !u || !out)
+    size_t B = compact_sorted(b, reps);
+    res->n_boot = (int)B;
+    double alpha = 1.0 - level;
+    if (B >= 2) {
+        res->ci_low = ig__infer_quantile(b, B, alpha / 2.0);
+        res->ci_high = ig__infer_quantile(b, B, 1.0 - alpha / 2.0);
+    }
+    bca(b, B, res->value, jk, G, alpha, &res->ci_bca_low, &res->ci_bca_high);
+}
+
+/* Null mean, sd, p-value, expected, corrected and z of one row from its
+ * null draws nul (reps of them, compacted and sorted here). */
+static void summarize_null(double *nul, size_t reps, ig_inference *res)
+{
+    size_t N = compact_sorted(nul, reps);
+    res->n_null = (int)N;
+    if (N < 1) return;
+    ig_ksum k;
+    ig_ksum_init(&k);
+    for (size_t i = 0; i < N; i++) ig_ksum_add(&k, nul[i]);
+    double mean = ig_ksum_value(&k) / (double)N;
+    /* ties within a relative 1e-10 count as at least as extreme */
+    double tol = 1e-10 * fmax(1.0, fabs(res->value));
+    size_t ge = 0;
+    for (size_t i = 0; i < N; i++)
+        if (nul[i] >= res->value - tol) ge++;
+    res->null_mean = mean;
+    res->expected = mean;
+    res->corrected = res->value - mean;
+    res->p_value = (1.0 + (double)ge) / (1.0 + (double)N);
+    if (N >= 2) {
+        ig_ksum s2;
+        ig_ksum_init(&s2);
+        for (size_t i = 0; i < N; i++)
+            ig_ksum_add(&s2, (nul[i] - mean) * (nul[i] - mean));
+        res->null_sd = sqrt(ig_ksum_value(&s2) / (double)(N - 1));
+        if (res->null_sd > 0.0) res->z = (res->value - mean) / res->null_sd;
+    }
+}
+
+ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
+                                const size_t *groups, size_t rows,
+                                const ig_units *u, const ig_measure_params *p,
+                                const ig_infer_opts *o, ig_inference *out,
+                                ig_error *err)
+{
+    if (!ms || !groups || !u || !out || rows == 0)
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
-                             "inference: measure, units and out are required");
+                             "inference: measures, units and out are "
+                             "required");
+    for (size_t k = 0; k < rows; k++)
+        if (!ms[k])
+            return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                                 "inference: measure of row %zu is missing",
+                                 k);
     ig_infer_opts defaults;
     if (!o) {
         ig_infer_opts_init(&defaults);
         o = &defaults;
     }
     const double nan = (double)NAN;
-    ig_inference res = {nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                        0, 0};
-    *out = res;
-    ig_status st = check_opts(m, o, err);
-    if (st != IG_OK) return st;
-    st = ig_measure_compute(ctx, m, u, group, p, &res.value, err);
-    if (st != IG_OK) return st;
-    if (!o->ci && !o->test) {
-        *out = res;
-        return IG_OK;
+    const ig_inference blank = {nan, nan, nan, nan, nan, nan, nan, nan, nan,
+                                nan, nan, 0, 0};
+    for (size_t k = 0; k < rows; k++) out[k] = blank;
+    ig_status st = IG_OK;
+    for (size_t k = 0; k < rows && st == IG_OK; k++) st = check_opts(ms[k], o, err);
+    for (size_t k = 0; k < rows && st == IG_OK; k++)
+        st = ig_measure_compute(ctx, ms[k], u, groups[k], p, &out[k].value,
+                                err);
+    if (st != IG_OK) {
+        for (size_t k = 0; k < rows; k++) out[k] = blank;
+        return st;
     }
+    if (!o->ci && !o->test) return IG_OK;
     job j;
     memset(&j, 0, sizeof j);
     j.ctx = ctx;
-    j.m = m;
+    j.ms = ms;
+    j.grp = groups;
+    j.rows = rows;
     j.u = u;
-    j.group = group;
     j.p = p;
     j.seed = o->seed;
     j.n = u->n_units;
@@ -428,18 +558,28 @@ ig_status ig_infer_units(ig_ctx *ctx, const ig_measure_info *m,
     j.has_other = u->total != NULL;
     j.nc = j.ng + (j.has_other ? 1 : 0);
     size_t n1 = j.n ? j.n : 1, reps = (size_t)o->reps;
+    size_t G = j.n < JACK_GROUPS ? j.n : JACK_GROUPS, G1 = G ? G : 1;
+    ig_inference *res = NULL;
+    double *boot = NULL, *nul = NULL, *jk = NULL;
+    if (reps > SIZE_MAX / sizeof(double) / rows) {
+        st = IG_ERR_NOMEM;
+        goto done;
+    }
     j.cnt = ig__calloc(ctx, n1 * j.nc, sizeof *j.cnt);
     j.pw = ig__calloc(ctx, n1 * j.nc, sizeof *j.pw);
     j.ctot = ig__calloc(ctx, n1, sizeof *j.ctot);
     j.gtot = ig__calloc(ctx, j.nc, sizeof *j.gtot);
-    double *boot = ig__calloc(ctx, reps, sizeof *boot);
-    double *nul = ig__calloc(ctx, reps, sizeof *nul);
-    size_t G = j.n < JACK_GROUPS ? j.n : JACK_GROUPS;
-    double *jk = ig__calloc(ctx, G ? G : 1, sizeof *jk);
-    if (!j.cnt || !j.pw || !j.ctot || !j.gtot || !boot || !nul || !jk) {
+    j.gw = ig__calloc(ctx, j.nc, sizeof *j.gw);
+    res = ig__calloc(ctx, rows, sizeof *res);
+    boot = ig__calloc(ctx, rows * reps, sizeof *boot);
+    nul = ig__calloc(ctx, rows * reps, sizeof *nul);
+    jk = ig__calloc(ctx, rows * G1, sizeof *jk);
+    if (!j.cnt || !j.pw || !j.ctot || !j.gtot || !j.gw || !res || !boot ||
+        !nul || !jk) {
         st = IG_ERR_NOMEM;
         goto done;
     }
+    for (size_t k = 0; k < rows; k++) res[k] = out[k];
     for (size_t i = 0; i < j.n; i++) {
         uint64_t sum = 0;
         for (size_t g = 0; g < j.ng; g++) {
@@ -459,67 +599,55 @@ ig_status ig_infer_units(ig_ctx *ctx, const ig_measure_info *m,
             j.pw[i * j.nc + c] = (double)j.cnt[i * j.nc + c];
         }
     }
+    for (size_t c = 0; c < j.nc; c++) j.gw[c] = (double)j.gtot[c];
     if (o->ci) {
         st = run_reps(&j, o->resample == IG_RESAMPLE_CELLS ? MODE_BOOT_CELLS
                                                            : MODE_BOOT_RES,
                       0, boot, reps);
         if (st != IG_OK) goto done;
-        size_t B = compact_sorted(boot, reps);
-        res.n_boot = (int)B;
-        double alpha = 1.0 - o->level;
-        if (B >= 2) {
-            res.ci_low = ig__infer_quantile(boot, B, alpha / 2.0);
-            res.ci_high = ig__infer_quantile(boot, B, 1.0 - alpha / 2.0);
-        }
         j.n_groups_jack = G;
         j.out = jk;
         st = ig__parallel_for(ctx, G, jackknife, &j);
         if (st != IG_OK) goto done;
-        bca(boot, B, res.value, jk, G, alpha, &res.ci_bca_low,
-            &res.ci_bca_high);
+        for (size_t k = 0; k < rows; k++)
+            summarize_boot(boot + k * reps, reps, jk + k * G1, G, o->level,
+                           &res[k]);
     }
     if (o->test) {
-        st = run_reps(&j,
-                      o->null_model == IG_NULL_PERMUTATION ? MODE_NULL_PERM
-                                                           : MODE_NULL_RANDOM,
-                      NULL_STREAM, nul, reps);
+        int mode = MODE_NULL_RANDOM;
+        if (o->null_model == IG_NULL_PERMUTATION) mode = MODE_NULL_PERM;
+        else if (o->null_model == IG_NULL_SYSTEMATIC)
+            mode = MODE_NULL_SYSTEMATIC;
+        else if (o->null_model == IG_NULL_EVENNESS)
+            mode = MODE_NULL_EVENNESS;
+        st = run_reps(&j, mode, NULL_STREAM, nul, reps);
         if (st != IG_OK) goto done;
-        size_t N = compact_sorted(nul, reps);
-        res.n_null = (int)N;
-        if (N >= 1) {
-            ig_ksum k;
-            ig_ksum_init(&k);
-            for (size_t i = 0; i < N; i++) ig_ksum_add(&k, nul[i]);
-            double mean = ig_ksum_value(&k) / (double)N;
-            /* ties within a relative 1e-10 count as at least as extreme */
-            double tol = 1e-10 * fmax(1.0, fabs(res.value));
-            size_t ge = 0;
-            for (size_t i = 0; i < N; i++)
-                if (nul[i] >= res.value - tol) ge++;
-            res.null_mean = mean;
-            res.expected = mean;
-            res.corrected = res.value - mean;
-            res.p_value = (1.0 + (double)ge) / (1.0 + (double)N);
-            if (N >= 2) {
-                ig_ksum s2;
-                ig_ksum_init(&s2);
-                for (size_t i = 0; i < N; i++)
-                    ig_ksum_add(&s2, (nul[i] - mean) * (nul[i] - mean));
-                res.null_sd = sqrt(ig_ksum_value(&s2) / (double)(N - 1));
-                if (res.null_sd > 0.0)
-                    res.z = (res.value - mean) / res.null_sd;
-            }
-        }
+        for (size_t k = 0; k < rows; k++)
+            summarize_null(nul + k * reps, reps, &res[k]);
     }
-    *out = res;
+    for (size_t k = 0; k < rows; k++) out[k] = res[k];
 done:
     if (st == IG_ERR_NOMEM) ig__error_set(err, st, 0, 0, "out of memory");
     else if (st != IG_OK)
-        ig__error_set(err, st, 0, 0, "%s: inference: %s", m->name,
-                      ig_strerror(st));
-    ig__free(ctx, boot, reps * sizeof *boot);
-    ig__free(ctx, nul, reps * sizeof *nul);
-    ig__free(ctx, jk, (G ? G : 1) * sizeof *jk);
+        ig__error_set(err, st, 0, 0, "%s: inference: %s",
+                      rows == 1 ? ms[0]->name : "measures", ig_strerror(st));
+    if (st != IG_OK)
+        for (size_t k = 0; k < rows; k++) out[k] = blank;
+    ig__free(ctx, res, rows * sizeof *res);
+    ig__free(ctx, boot, rows * reps * sizeof *boot);
+    ig__free(ctx, nul, rows * reps * sizeof *nul);
+    ig__free(ctx, jk, rows * G1 * sizeof *jk);
     job_free(&j);
     return st;
+}
+
+ig_status ig_infer_units(ig_ctx *ctx, const ig_measure_info *m,
+                         const ig_units *u, size_t group,
+                         const ig_measure_params *p, const ig_infer_opts *o,
+                         ig_inference *out, ig_error *err)
+{
+    if (!m || !u || !out)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "inference: measure, units and out are required");
+    return ig__infer_units_batch(ctx, &m, &group, 1, u, p, o, out, err);
 }

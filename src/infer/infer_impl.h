@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/rng.h"
+#include "integrid/ig_infer.h"
 
 /* Hypergeometric draw: successes among n items drawn without replacement
  * from N items of which K are successes (n <= N, K <= N). */
@@ -17,10 +18,43 @@ uint64_t ig__infer_hyper(ig_rng *r, uint64_t n, uint64_t K, uint64_t N);
  * draw and pool and *pool_total lose it (sequential conditional draws). */
 void ig__infer_mvhyper(ig_rng *r, uint64_t n, uint64_t *pool, size_t k,
                        uint64_t *pool_total, uint64_t *out);
+/* Multinomial(n, w[0..k) / wsum) with whole-number weights (wsum = the
+ * sum of w, below 2^53): sequential conditional binomials whose remaining
+ * weight is kept as an exact integer, so the last positive-weight slot
+ * takes what is left and the draw always sums to n (0 when wsum is 0).
+ * The systematic null spreads each group's residents over the cells with
+ * it. */
+void ig__infer_spread(ig_rng *r, uint64_t n, const uint64_t *w, size_t k,
+                      uint64_t wsum, uint64_t *out);
+/* pysal/segregation's systematic null: each category c's gtot[c]
+ * residents go to cells i with probability ctot[i] / all (all = sum of
+ * ctot); out[c * n + i] receives the counts (category-major). Category
+ * totals are kept, cell totals vary. */
+void ig__infer_systematic(ig_rng *r, const uint64_t *gtot, size_t nc,
+                          const uint64_t *ctot, size_t n, uint64_t all,
+                          uint64_t *out);
+/* pysal/segregation's evenness null: each cell's ctot[i] residents take
+ * categories from Multinomial(ctot[i], gw / sum gw); out[c * n + i] as
+ * above, tmp[nc] scratch. Cell totals are kept, category totals vary. */
+void ig__infer_evenness(ig_rng *r, const double *gw, size_t nc,
+                        const uint64_t *ctot, size_t n, uint64_t *tmp,
+                        uint64_t *out);
 /* Standard normal distribution function and its inverse (0 < p < 1). */
 double ig__infer_pnorm(double x);
 double ig__infer_qnorm(double p);
 /* Quantile (type 7, linear between order statistics) of sorted a[0..n). */
 double ig__infer_quantile(const double *a, size_t n, double q);
+
+/* ig_infer_units() for several rows of one place at once: row k is
+ * measure ms[k] for group groups[k] (ignored by multigroup measures), and
+ * out[k] receives exactly what ig_infer_units() would give it (same
+ * streams, same summaries). Each replicate draws the place once and
+ * computes every row on that draw, so R replicates of K rows cost R
+ * draws instead of R K. On a failure every out[k] is blank (NaN). */
+ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
+                                const size_t *groups, size_t rows,
+                                const ig_units *u, const ig_measure_params *p,
+                                const ig_infer_opts *o, ig_inference *out,
+                                ig_error *err);
 
 #endif /* IG_INFER_IMPL_H */

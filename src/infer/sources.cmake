@@ -4,4 +4,5 @@ target_sources(integrid_lib PRIVATE
   src/infer/draw.c
   src/infer/infer.c
   src/infer/infer_run.c
+  src/infer/compare.c
 )

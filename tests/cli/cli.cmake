@@ -36,6 +36,7 @@ set(IG_CLI_TRANSCRIPTS
   local_real
   infer
   change
+  compare
 )
 foreach(t IN LISTS IG_CLI_TRANSCRIPTS)
   add_test(NAME cli.${t}

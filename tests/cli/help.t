@@ -13,6 +13,7 @@ Commands:
   profile    Spatial segregation at several scales: each measure at each radius or k
   local      One value per cell: local shares, diversity, exposure, hot spots, LISA
   change     Split the change in segregation between two grids into its parts
+  compare    Compare two grids place by place: difference, bootstrap CI, p-value
   version    Print the version
   help       Show help for a command
 

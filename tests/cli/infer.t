@@ -30,9 +30,9 @@ $ integrid measures --by CITY --test --null bogus $DATA/tiny.csv
 $ integrid measures --by CITY --ci --resample people $DATA/tiny.csv
 ? 2
 ! ^integrid: measures: unknown --resample 'people'
-$ integrid measures --by CITY --test --null systematic $DATA/tiny.csv
+$ integrid measures --by CITY --test --null composition $DATA/tiny.csv
 ? 1
-! not available yet; use 'random' or 'permutation'
+! is a two-sample counterfactual
 $ integrid measures --by CITY --ci --resample cells --only spatial_isolation $DATA/tiny.csv
 ? 1
 ! cells cannot be resampled for a spatial measure

@@ -386,10 +386,10 @@ static void test_bad_options(void **state)
     ig_inference x;
     ig_error err = {0};
     o.test = 1;
-    o.null_model = IG_NULL_SYSTEMATIC;
+    o.null_model = IG_NULL_COMPOSITION;
     assert_int_equal(ig_infer_units(NULL, m, &t.u, 0, NULL, &o, &x, &err),
                      IG_ERR_DISABLED);
-    assert_non_null(strstr(err.msg, "systematic"));
+    assert_non_null(strstr(err.msg, "composition"));
     o.null_model = IG_NULL_RANDOM;
     o.reps = 0;
     assert_int_equal(ig_infer_units(NULL, m, &t.u, 0, NULL, &o, &x, NULL),
