@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "infer/infer_impl.h"
 #include "integrid/ig_infer.h"
 
 struct ig_infer_results {
@@ -150,9 +151,21 @@ ig_status ig_infer_run(ig_ctx *ctx, const ig_grid *grid,
     place_units pu;
     memset(&pu, 0, sizeof pu);
     size_t cur = (size_t)-1;
-    for (size_t i = 0; any && i < r->n_rows; i++) {
+    /* Rows of one place with the same parameters (one scale) share their
+     * draws: ig__infer_units_batch computes every row on each draw, with
+     * the same streams and so the same numbers as one row at a time. */
+    size_t nr = r->n_rows;
+    const ig_measure_info **bm = ig__calloc(ctx, nr ? nr : 1, sizeof *bm);
+    size_t *bg = ig__calloc(ctx, nr ? nr : 1, sizeof *bg);
+    size_t *bi = ig__calloc(ctx, nr ? nr : 1, sizeof *bi);
+    ig_inference *bo = ig__calloc(ctx, nr ? nr : 1, sizeof *bo);
+    unsigned char *done = ig__calloc(ctx, nr ? nr : 1, 1);
+    if (!bm || !bg || !bi || !bo || !done) st = IG_ERR_NOMEM;
+    for (size_t i = 0; any && st == IG_OK && i < nr; i++) {
         const ig_result_row *row = ig_results_row(r->values, i);
-        if (row->status != IG_OK || row->component != IG_COMP_TOTAL) continue;
+        if (done[i] || row->status != IG_OK ||
+            row->component != IG_COMP_TOTAL)
+            continue;
         if (row->place != cur) {
             place_free(ctx, &pu);
             cur = (size_t)-1;
@@ -160,33 +173,66 @@ ig_status ig_infer_run(ig_ctx *ctx, const ig_grid *grid,
             if (st != IG_OK) break;
             cur = row->place;
         }
+        /* the batch: this row and the later rows of the place with the
+         * same scale (rows of a place are contiguous) */
+        size_t key = (row->measure->flags & IG_MF_SCALE) ? row->scale + 1 : 0;
+        size_t nb = 0;
+        for (size_t k = i; k < nr; k++) {
+            const ig_result_row *q = ig_results_row(r->values, k);
+            if (q->place != row->place) break;
+            size_t qk = (q->measure->flags & IG_MF_SCALE) ? q->scale + 1 : 0;
+            if (done[k] || q->status != IG_OK ||
+                q->component != IG_COMP_TOTAL || qk != key)
+                continue;
+            bm[nb] = q->measure;
+            bg[nb] = q->group >= 0 ? (size_t)q->group : 0;
+            bi[nb++] = k;
+            done[k] = 1;
+        }
         ig_measure_params prm = run_opts->params;
-        if ((row->measure->flags & IG_MF_SCALE) && run_opts->n_scales &&
-            row->scale < run_opts->n_scales)
+        if (key && run_opts->n_scales && row->scale < run_opts->n_scales)
             prm.scale = run_opts->scales[row->scale];
-        size_t grp = row->group >= 0 ? (size_t)row->group : 0;
-        ig_inference inf;
-        st = ig_infer_units(ctx, row->measure, &pu.u, grp, &prm, infer_opts,
-                            &inf, err);
+        st = ig__infer_units_batch(ctx, bm, bg, nb, &pu.u, &prm, infer_opts,
+                                   bo, err);
         if (st == IG_ERR_NUMERIC) {
-            st = IG_OK; /* the value on the copied units: left NaN */
-            continue;
+            /* a row undefined on the copied units: one row at a time, the
+             * undefined ones left NaN */
+            st = IG_OK;
+            for (size_t k = 0; k < nb && st == IG_OK; k++) {
+                st = ig_infer_units(ctx, bm[k], &pu.u, bg[k], &prm,
+                                    infer_opts, &bo[k], err);
+                if (st == IG_ERR_NUMERIC) {
+                    st = IG_OK;
+                    bo[k] = r->rows[bi[k]];
+                    bo[k].n_boot = -1; /* marks: leave blank */
+                }
+            }
         }
         if (st != IG_OK) break;
-        double v = row->value;
-        inf.value = v;
-        if (isfinite(inf.expected)) {
-            inf.corrected = v - inf.expected;
-            inf.z = inf.null_sd > 0.0 ? (v - inf.expected) / inf.null_sd : nan;
+        for (size_t k = 0; k < nb; k++) {
+            if (bo[k].n_boot < 0) continue;
+            ig_inference inf = bo[k];
+            double v = ig_results_row(r->values, bi[k])->value;
+            inf.value = v;
+            if (isfinite(inf.expected)) {
+                inf.corrected = v - inf.expected;
+                inf.z = inf.null_sd > 0.0 ? (v - inf.expected) / inf.null_sd
+                                          : nan;
+            }
+            r->rows[bi[k]] = inf;
         }
-        r->rows[i] = inf;
         if (run_opts->progress &&
-            run_opts->progress(run_opts->progress_ud, (uint64_t)(i + 1),
-                               (uint64_t)r->n_rows)) {
+            run_opts->progress(run_opts->progress_ud,
+                               (uint64_t)(bi[nb - 1] + 1), (uint64_t)nr)) {
             st = ig__error_set(err, IG_ERR_CANCELLED, 0, 0, "cancelled");
             break;
         }
     }
+    ig__free(ctx, (void *)bm, (nr ? nr : 1) * sizeof *bm);
+    ig__free(ctx, bg, (nr ? nr : 1) * sizeof *bg);
+    ig__free(ctx, bi, (nr ? nr : 1) * sizeof *bi);
+    ig__free(ctx, bo, (nr ? nr : 1) * sizeof *bo);
+    ig__free(ctx, done, nr ? nr : 1);
     place_free(ctx, &pu);
     if (st != IG_OK) {
         if (st == IG_ERR_NOMEM)
