@@ -128,6 +128,10 @@ void cli_print_cmd_help(cli_cmd_id cmd, FILE *fp);
 /* The full help of `integrid places`, whose own options are parsed in
  * cmd_places.c. */
 void cli_places_print_help(FILE *fp);
+/* The inference options (--ci, --level, --reps, --seed, --resample,
+ * --test, --null) as ig_infer_opts. Returns 0 after a usage error for an
+ * unknown --resample or --null. */
+int cli_infer_opts(const cli_opts *o, ig_infer_opts *io);
 /* Number of threads to use: --threads, or the online CPUs. */
 int cli_threads(const cli_opts *o);
 
@@ -136,6 +140,10 @@ int cli_threads(const cli_opts *o);
  * --land-area and --movers) when the file has them. */
 struct cli_env;
 ig_grid *cli_read_grid(struct cli_env *env, ig_ctx *ctx, cli_opts *o);
+/* The same for another file of the command line (change and compare read
+ * two grids with the same options). */
+ig_grid *cli_read_grid_at(struct cli_env *env, ig_ctx *ctx, cli_opts *o,
+                          const char *file);
 
 /* ---- places (placesel.c) ------------------------------------------------ */
 
@@ -227,6 +235,14 @@ void cli_report(cli_env *env, ig_status st, const ig_error *err,
                 const char *path);
 /* ig_log_fn; ud is a cli_env. */
 void cli_log_cb(void *ud, ig_log_level level, const char *msg);
+
+/* The inference columns, in output order: --ci gives columns [0,
+ * CLI_INF_CI) (ci_low, ci_high, ci_bca_low, ci_bca_high), --test
+ * [CLI_INF_CI, CLI_INF_ALL) (null_mean, null_sd, p_value, expected,
+ * corrected, z). Shared by measures and profile. */
+enum { CLI_INF_CI = 4, CLI_INF_ALL = 10 };
+const char *cli_inf_name(int c);
+void cli_inf_values(const ig_inference *x, double v[CLI_INF_ALL]);
 
 /* Memory that the CLI cannot do without: exits with status 1 on failure. */
 void *cli_xmalloc(size_t n);

@@ -109,16 +109,6 @@ static void write_rows(FILE *fp, cli_format fmt, const ig_change_result *res,
     if (fmt == CLI_FMT_JSON) fputs("\n]}\n", fp);
 }
 
-static ig_grid *read_one(cli_env *env, ig_ctx *ctx, cli_opts *o,
-                         const char *path)
-{
-    const char *save = o->input;
-    o->input = path;
-    ig_grid *g = cli_read_grid(env, ctx, o);
-    o->input = save;
-    return g;
-}
-
 int cli_cmd_change(int argc, char **argv)
 {
     cli_opts o;
@@ -158,9 +148,9 @@ int cli_cmd_change(int argc, char **argv)
         fmt = cli_out_is_tty(&out) ? CLI_FMT_TABLE : CLI_FMT_CSV;
     ctx = cli_make_ctx(&env, &o);
     if (!ctx) goto done;
-    g_old = read_one(&env, ctx, &o, o.input);
+    g_old = cli_read_grid_at(&env, ctx, &o, o.input);
     if (!g_old) goto done;
-    g_new = read_one(&env, ctx, &o, o.input2);
+    g_new = cli_read_grid_at(&env, ctx, &o, o.input2);
     if (!g_new) goto done;
     ig_error err = {0};
     ig_status st = ig_change_grids(ctx, g_old, g_new, &co, &res, &err);

@@ -90,16 +90,6 @@ static void write_rows(FILE *fp, cli_format fmt, const ig_compare_result *res,
     if (fmt == CLI_FMT_JSON) fputs(n ? "\n]}\n" : "]}\n", fp);
 }
 
-static ig_grid *read_one(cli_env *env, ig_ctx *ctx, cli_opts *o,
-                         const char *path)
-{
-    const char *save = o->input;
-    o->input = path;
-    ig_grid *g = cli_read_grid(env, ctx, o);
-    o->input = save;
-    return g;
-}
-
 int cli_cmd_compare(int argc, char **argv)
 {
     cli_opts o;
@@ -148,9 +138,9 @@ int cli_cmd_compare(int argc, char **argv)
         fmt = cli_out_is_tty(&out) ? CLI_FMT_TABLE : CLI_FMT_CSV;
     ctx = cli_make_ctx(&env, &o);
     if (!ctx) goto done;
-    ga = read_one(&env, ctx, &o, o.input);
+    ga = cli_read_grid_at(&env, ctx, &o, o.input);
     if (!ga) goto done;
-    gb = read_one(&env, ctx, &o, o.input2);
+    gb = cli_read_grid_at(&env, ctx, &o, o.input2);
     if (!gb) goto done;
     ig_error err = {0};
     ig_status st = ig_compare_grids(ctx, ga, gb, &co, &res, &err);

@@ -175,34 +175,15 @@ static const ig_inference *row_inf(const inf_cols *ic, const ig_result_row *r)
     return ig_infer_results_row(ic->ir, (size_t)(r - r0));
 }
 
-static const char *const ci_names[] = {"ci_low", "ci_high", "ci_bca_low",
-                                       "ci_bca_high"};
-static const char *const test_names[] = {"null_mean", "null_sd", "p_value",
-                                         "expected", "corrected", "z"};
-
-static void inf_values(const ig_inference *x, double ci[4], double te[6])
-{
-    ci[0] = x->ci_low;
-    ci[1] = x->ci_high;
-    ci[2] = x->ci_bca_low;
-    ci[3] = x->ci_bca_high;
-    te[0] = x->null_mean;
-    te[1] = x->null_sd;
-    te[2] = x->p_value;
-    te[3] = x->expected;
-    te[4] = x->corrected;
-    te[5] = x->z;
-}
-
 /* ---- CSV and JSON ------------------------------------------------------- */
 
 static void write_csv(FILE *fp, const ig_grid *g, const ig_results *res,
                       const inf_cols *ic)
 {
     fputs("place,measure,group,value", fp);
-    for (size_t k = 0; ic->ci && k < 4; k++) fprintf(fp, ",%s", ci_names[k]);
-    for (size_t k = 0; ic->test && k < 6; k++)
-        fprintf(fp, ",%s", test_names[k]);
+    for (int c = ic->ci ? 0 : CLI_INF_CI;
+         c < (ic->test ? CLI_INF_ALL : CLI_INF_CI); c++)
+        fprintf(fp, ",%s", cli_inf_name(c));
     fputc('\n', fp);
     size_t n = ig_results_nrows(res);
     char name[256];
@@ -219,15 +200,12 @@ static void write_csv(FILE *fp, const ig_grid *g, const ig_results *res,
         if (r->status == IG_OK) cli_csv_num(fp, r->value);
         const ig_inference *x = row_inf(ic, r);
         if (x) {
-            double ci[4], te[6];
-            inf_values(x, ci, te);
-            for (size_t k = 0; ic->ci && k < 4; k++) {
+            double v[CLI_INF_ALL];
+            cli_inf_values(x, v);
+            for (int c = ic->ci ? 0 : CLI_INF_CI;
+                 c < (ic->test ? CLI_INF_ALL : CLI_INF_CI); c++) {
                 fputc(',', fp);
-                cli_csv_num(fp, ci[k]);
-            }
-            for (size_t k = 0; ic->test && k < 6; k++) {
-                fputc(',', fp);
-                cli_csv_num(fp, te[k]);
+                cli_csv_num(fp, v[c]);
             }
         }
         fputc('\n', fp);
@@ -338,15 +316,12 @@ static void write_json(FILE *fp, const cli_opts *o, const ig_grid *g,
         fprintf(fp, ", \"status\": \"%s\"", status_name(r->status));
         const ig_inference *x = row_inf(ic, r);
         if (x) {
-            double ci[4], te[6];
-            inf_values(x, ci, te);
-            for (size_t k = 0; ic->ci && k < 4; k++) {
-                fprintf(fp, ", \"%s\": ", ci_names[k]);
-                cli_json_num(fp, ci[k]);
-            }
-            for (size_t k = 0; ic->test && k < 6; k++) {
-                fprintf(fp, ", \"%s\": ", test_names[k]);
-                cli_json_num(fp, te[k]);
+            double v[CLI_INF_ALL];
+            cli_inf_values(x, v);
+            for (int c = ic->ci ? 0 : CLI_INF_CI;
+                 c < (ic->test ? CLI_INF_ALL : CLI_INF_CI); c++) {
+                fprintf(fp, ", \"%s\": ", cli_inf_name(c));
+                cli_json_num(fp, v[c]);
             }
         }
         fputc('}', fp);
@@ -648,25 +623,7 @@ int cli_cmd_measures(int argc, char **argv)
     int code;
     if (!cli_opts_parse(CLI_CMD_measures, argc, argv, &o, &code)) return code;
     ig_infer_opts io;
-    ig_infer_opts_init(&io);
-    io.ci = o.ci;
-    io.test = o.test;
-    if (o.level > 0.0) io.level = o.level;
-    if (o.reps_set) io.reps = o.params.reps;
-    io.seed = o.params.seed;
-    if (o.resample && ig_resample_parse(o.resample, &io.resample) != IG_OK) {
-        cli_usage_error("measures",
-                        "unknown --resample '%s'; use residents or cells",
-                        o.resample);
-        cli_opts_free(&o);
-        return CLI_EXIT_USAGE;
-    }
-    if (o.null_model &&
-        ig_null_model_parse(o.null_model, &io.null_model) != IG_OK) {
-        cli_usage_error("measures",
-                        "unknown --null '%s'; use random, permutation, "
-                        "systematic, evenness or composition",
-                        o.null_model);
+    if (!cli_infer_opts(&o, &io)) {
         cli_opts_free(&o);
         return CLI_EXIT_USAGE;
     }

@@ -63,6 +63,26 @@ static double slope(const profile *pr, size_t row)
     return sxx > 0 ? sxy / sxx : (double)NAN;
 }
 
+/* The inference columns asked for: [inf_first, inf_end). */
+static int inf_first(const profile *pr)
+{
+    return pr->ci ? 0 : CLI_INF_CI;
+}
+
+static int inf_end(const profile *pr)
+{
+    return pr->test ? CLI_INF_ALL : pr->ci ? CLI_INF_CI : 0;
+}
+
+/* The inference values of a point; 0 when it has none (undefined value,
+ * or no --ci / --test). */
+static int point_inf(const point *p, double v[CLI_INF_ALL])
+{
+    if (!p->ok || !p->inf) return 0;
+    cli_inf_values(p->inf, v);
+    return 1;
+}
+
 static void fmt_scale(char *buf, size_t cap, double v)
 {
     snprintf(buf, cap, "%.15g", v);
@@ -72,8 +92,8 @@ static void write_csv(FILE *fp, const ig_grid *g, const profile *pr,
                       const cli_opts *o)
 {
     fputs("place,measure,group,scale,value,unit,kernel", fp);
-    if (pr->ci) fputs(",ci_low,ci_high,ci_bca_low,ci_bca_high", fp);
-    if (pr->test) fputs(",null_mean,null_sd,p_value,expected,corrected,z", fp);
+    for (int c = inf_first(pr); c < inf_end(pr); c++)
+        fprintf(fp, ",%s", cli_inf_name(c));
     fputc('\n', fp);
     const char *kernel =
         pr->is_k ? "knn" : ig_kernel_name(o->params.scale.kernel);
@@ -92,18 +112,11 @@ static void write_csv(FILE *fp, const ig_grid *g, const profile *pr,
             fprintf(fp, ",%s,", sc);
             if (p->ok) cli_csv_num(fp, p->value);
             fprintf(fp, ",%s,%s", pr->is_k ? "residents" : "m", kernel);
-            const ig_inference *x = p->ok ? p->inf : NULL;
-            double v[10];
-            if (x) {
-                double w[10] = {x->ci_low,    x->ci_high,   x->ci_bca_low,
-                                x->ci_bca_high, x->null_mean, x->null_sd,
-                                x->p_value,   x->expected,  x->corrected,
-                                x->z};
-                memcpy(v, w, sizeof v);
-            }
-            for (int c = pr->ci ? 0 : 4; c < (pr->test ? 10 : 4); c++) {
+            double v[CLI_INF_ALL];
+            int have = point_inf(p, v);
+            for (int c = inf_first(pr); c < inf_end(pr); c++) {
                 fputc(',', fp);
-                if (x && !isnan(v[c])) cli_csv_num(fp, v[c]);
+                if (have) cli_csv_num(fp, v[c]);
             }
             fputc('\n', fp);
         }
@@ -148,31 +161,16 @@ static void write_json(FILE *fp, const ig_grid *g, const profile *pr,
             else
                 fputs("null", fp);
         }
-        if (pr->ci || pr->test) {
-            static const char *const names[10] = {
-                "ci_low",   "ci_high",  "ci_bca_low", "ci_bca_high",
-                "null_mean", "null_sd", "p_value",    "expected",
-                "corrected", "z"};
-            for (int c = pr->ci ? 0 : 4; c < (pr->test ? 10 : 4); c++) {
-                fprintf(fp, "], \"%s\": [", names[c]);
-                for (size_t s2 = 0; s2 < pr->n_scales; s2++) {
-                    const point *p = &pr->values[i * pr->n_scales + s2];
-                    const ig_inference *x = p->ok ? p->inf : NULL;
-                    double v = (double)NAN;
-                    if (x) {
-                        double w[10] = {x->ci_low,    x->ci_high,
-                                        x->ci_bca_low, x->ci_bca_high,
-                                        x->null_mean, x->null_sd,
-                                        x->p_value,   x->expected,
-                                        x->corrected, x->z};
-                        v = w[c];
-                    }
-                    if (s2) fputs(", ", fp);
-                    if (isfinite(v))
-                        cli_json_num(fp, v);
-                    else
-                        fputs("null", fp);
-                }
+        for (int c = inf_first(pr); c < inf_end(pr); c++) {
+            fprintf(fp, "], \"%s\": [", cli_inf_name(c));
+            for (size_t s2 = 0; s2 < pr->n_scales; s2++) {
+                double v[CLI_INF_ALL];
+                int have = point_inf(&pr->values[i * pr->n_scales + s2], v);
+                if (s2) fputs(", ", fp);
+                if (have && isfinite(v[c]))
+                    cli_json_num(fp, v[c]);
+                else
+                    fputs("null", fp);
             }
         }
         fputs("], \"slope_per_doubling\": ", fp);
@@ -261,21 +259,7 @@ int cli_cmd_profile(int argc, char **argv)
     int code;
     if (!cli_opts_parse(CLI_CMD_profile, argc, argv, &o, &code)) return code;
     ig_infer_opts io;
-    ig_infer_opts_init(&io);
-    io.ci = o.ci;
-    io.test = o.test;
-    if (o.level > 0.0) io.level = o.level;
-    if (o.reps_set) io.reps = o.params.reps;
-    io.seed = o.params.seed;
-    if ((o.resample && ig_resample_parse(o.resample, &io.resample) != IG_OK) ||
-        (o.null_model &&
-         ig_null_model_parse(o.null_model, &io.null_model) != IG_OK)) {
-        cli_usage_error("profile",
-                        "unknown --resample '%s' or --null '%s'; use "
-                        "residents|cells and random|permutation|systematic|"
-                        "evenness|composition",
-                        o.resample ? o.resample : "",
-                        o.null_model ? o.null_model : "");
+    if (!cli_infer_opts(&o, &io)) {
         cli_opts_free(&o);
         return CLI_EXIT_USAGE;
     }

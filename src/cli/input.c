@@ -7,7 +7,13 @@
 
 ig_grid *cli_read_grid(cli_env *env, ig_ctx *ctx, cli_opts *o)
 {
-    const char *path = o->input ? o->input : "-";
+    return cli_read_grid_at(env, ctx, o, o->input);
+}
+
+ig_grid *cli_read_grid_at(cli_env *env, ig_ctx *ctx, cli_opts *o,
+                          const char *file)
+{
+    const char *path = file ? file : "-";
     ig_read_opts ro = o->read;
     const char *opt[4] = {o->land_area ? o->land_area : "LAND_SURFACE", "T",
                           o->movers ? o->movers : "CHG_OUT", o->area};

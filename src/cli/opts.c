@@ -875,7 +875,8 @@ static int check_combination(cli_opts *o)
         expand_keywords(o);
     if (o->cmd == CLI_CMD_measures || o->cmd == CLI_CMD_benchmark ||
         o->cmd == CLI_CMD_profile) {
-        const char *which = o->cmd == CLI_CMD_measures ? "--only" : "--measures";
+        const char *which =
+            o->cmd == CLI_CMD_measures ? "--only" : "--measures";
         for (size_t i = 0; i < o->n_only; i++) {
             if (ig_measure_find(o->only[i])) continue;
             /* the closest names, best first */
@@ -931,7 +932,8 @@ static int check_combination(cli_opts *o)
                              "them");
         return 0;
     }
-    if (o->cmd == CLI_CMD_local && !o->list && (!o->measure || !o->measure[0])) {
+    if (o->cmd == CLI_CMD_local && !o->list &&
+        (!o->measure || !o->measure[0])) {
         cli_usage_error(cmd, "--measure NAME is required (see 'integrid "
                              "local --list')");
         return 0;
@@ -1084,6 +1086,31 @@ void cli_opts_free(cli_opts *o)
     free(o->radii);
     free(o->ks);
     memset(o, 0, sizeof *o);
+}
+
+int cli_infer_opts(const cli_opts *o, ig_infer_opts *io)
+{
+    const char *cmd = cli_cmd_name(o->cmd);
+    ig_infer_opts_init(io);
+    io->ci = o->ci;
+    io->test = o->test;
+    if (o->level > 0.0) io->level = o->level;
+    if (o->reps_set) io->reps = o->params.reps;
+    io->seed = o->params.seed;
+    if (o->resample && ig_resample_parse(o->resample, &io->resample) != IG_OK) {
+        cli_usage_error(cmd, "unknown --resample '%s'; use residents or cells",
+                        o->resample);
+        return 0;
+    }
+    if (o->null_model &&
+        ig_null_model_parse(o->null_model, &io->null_model) != IG_OK) {
+        cli_usage_error(cmd,
+                        "unknown --null '%s'; use random, permutation, "
+                        "systematic, evenness or composition",
+                        o->null_model);
+        return 0;
+    }
+    return 1;
 }
 
 int cli_threads(const cli_opts *o)

@@ -502,3 +502,27 @@ void cli_pad(FILE *fp, const char *s, size_t width, int right)
     if (!right)
         for (size_t i = w; i < width; i++) fputc(' ', fp);
 }
+
+/* ---- inference columns --------------------------------------------------- */
+
+const char *cli_inf_name(int c)
+{
+    static const char *const names[CLI_INF_ALL] = {
+        "ci_low",    "ci_high", "ci_bca_low", "ci_bca_high", "null_mean",
+        "null_sd",   "p_value", "expected",   "corrected",   "z"};
+    return c >= 0 && c < CLI_INF_ALL ? names[c] : "";
+}
+
+void cli_inf_values(const ig_inference *x, double v[CLI_INF_ALL])
+{
+    v[0] = x->ci_low;
+    v[1] = x->ci_high;
+    v[2] = x->ci_bca_low;
+    v[3] = x->ci_bca_high;
+    v[4] = x->null_mean;
+    v[5] = x->null_sd;
+    v[6] = x->p_value;
+    v[7] = x->expected;
+    v[8] = x->corrected;
+    v[9] = x->z;
+}
