@@ -14,6 +14,8 @@ packages=(
     libproj-dev       # place centroids in lon/lat, boundary reprojection (optional at build time)
     libgdal-dev       # boundary files other than GeoJSON: Shapefile, GeoPackage (optional at build time)
     libfftw3-dev      # FFT convolution for large weighted kernels (optional at build time)
+    libcairo2-dev     # maps, charts and the PDF report
+    libjansson-dev    # JSON: policy frameworks and assessments
     libcmocka-dev     # unit tests
     clang             # fuzz preset (libFuzzer)
     libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for clang 14

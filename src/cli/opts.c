@@ -112,14 +112,16 @@ static const char *const section_title[SEC_COUNT] = {
 #define C_LOCAL (1u << CLI_CMD_local)
 #define C_CHANGE (1u << CLI_CMD_change)
 #define C_COMPARE (1u << CLI_CMD_compare)
+#define C_MAP (1u << CLI_CMD_map)
+#define C_POLICY (1u << CLI_CMD_policy)
 #define C_INFER (C_MEASURES | C_PROFILE | C_BENCHMARK)
 #define C_READ (C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | C_PROFILE | \
-                C_LOCAL | C_CHANGE | C_COMPARE)
-#define C_PLACESET (C_MEASURES | C_BENCHMARK | C_PROFILE)
-#define C_SPATIAL (C_MEASURES | C_PROFILE | C_LOCAL)
+                C_LOCAL | C_CHANGE | C_COMPARE | C_MAP | C_POLICY)
+#define C_PLACESET (C_MEASURES | C_BENCHMARK | C_PROFILE | C_MAP | C_POLICY)
+#define C_SPATIAL (C_MEASURES | C_PROFILE | C_LOCAL | C_MAP)
 #define C_ALL (C_FORMATS | C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | \
-               C_PROFILE | C_LOCAL | C_CHANGE | C_COMPARE | C_VERSION | \
-               C_HELP)
+               C_PROFILE | C_LOCAL | C_CHANGE | C_COMPARE | C_MAP | \
+               C_POLICY | C_VERSION | C_HELP)
 
 typedef struct opt_def {
     const char *name; /* long name */
@@ -262,9 +264,9 @@ static const opt_def opt_table[] = {
     {"noise", OPT_NOISE, "MODEL", C_INFER, SEC_MEASURE, STR(noise),
      "perturbation of the published counts propagated into --ci: round:B "
      "(rounded to base B) or perturb:K (+-K)"},
-    {"permutations", OPT_PERMUTATIONS, "N", C_LOCAL, SEC_MEASURE, CHECKED,
+    {"permutations", OPT_PERMUTATIONS, "N", C_LOCAL | C_MAP, SEC_MEASURE, CHECKED,
      "permutations for the LISA pseudo p-values (default: 999)"},
-    {"fdr", OPT_FDR, "Q", C_LOCAL, SEC_MEASURE, CHECKED,
+    {"fdr", OPT_FDR, "Q", C_LOCAL | C_MAP, SEC_MEASURE, CHECKED,
      "false discovery rate for the hot-spot classes (default: 0.05)"},
     {"seed", OPT_SEED, "N", C_PLACESET | C_LOCAL | C_CHANGE | C_COMPARE,
      SEC_MEASURE,
@@ -312,6 +314,8 @@ static const opt_def opt_table[] = {
      "FILE, atomically"},
     {"place", OPT_PLACE, "ID|NAME", C_BENCHMARK, SEC_PLACES, STR(place),
      "the place to benchmark: its id, or its name (e.g. Lyon)"},
+    {"place", OPT_PLACE, "ID|NAME", C_MAP | C_POLICY, SEC_PLACES, STR(place),
+     "the place: its id, or its name (e.g. Lyon); default: the whole grid"},
     {"peers", OPT_PEERS, "K", C_BENCHMARK, SEC_PLACES, CHECKED,
      "number of nearest peers on context variables (default: 10)"},
     {"peers-out", OPT_PEERS_OUT, "FILE", C_BENCHMARK, SEC_PLACES,
@@ -940,7 +944,8 @@ static int check_combination(cli_opts *o)
     }
     if (o->cmd == CLI_CMD_info || o->cmd == CLI_CMD_measures ||
         o->cmd == CLI_CMD_places || o->cmd == CLI_CMD_benchmark ||
-        o->cmd == CLI_CMD_profile || o->cmd == CLI_CMD_local) {
+        o->cmd == CLI_CMD_profile || o->cmd == CLI_CMD_local ||
+        o->cmd == CLI_CMD_map) {
         if (!o->input && isatty(STDIN_FILENO)) {
             cli_usage_error(cmd,
                             "no input FILE given (use '-' to read "
@@ -1040,6 +1045,7 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
     int max_pos = (cmd == CLI_CMD_info || cmd == CLI_CMD_measures ||
                    cmd == CLI_CMD_places || cmd == CLI_CMD_benchmark ||
                    cmd == CLI_CMD_profile || cmd == CLI_CMD_local ||
+                   cmd == CLI_CMD_map || cmd == CLI_CMD_policy ||
                    cmd == CLI_CMD_help)
                       ? 1
                   : cmd == CLI_CMD_change || cmd == CLI_CMD_compare ? 2

@@ -14,6 +14,8 @@ Commands:
   local      One value per cell: local shares, diversity, exposure, hot spots, LISA
   change     Split the change in segregation between two grids into its parts
   compare    Compare two grids place by place: difference, bootstrap CI, p-value
+  map        Draw a map of a grid: shares, location quotients or a local measure
+  policy     Local integration policy: frameworks, fill-in templates, scores, peers
   version    Print the version
   help       Show help for a command
 

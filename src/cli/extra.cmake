@@ -1,0 +1,5 @@
+# Commands over the render and policy modules (issues #6, #7).
+target_sources(integrid_cli PRIVATE
+  src/cli/cmd_map.c
+  src/cli/cmd_policy.c
+)
