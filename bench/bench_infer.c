@@ -11,9 +11,8 @@
  * It prints, per thread count, the baseline, the draws' time, the ratio
  * (target <= 1,000) and the time per draw and row. With --reps below
  * 1,000 the ratio is also scaled linearly to 1,000 draws (the draws cost
- * the same each), so a quick run still answers the question: ig_infer_run
- * draws every row (measure x group) of the place separately, so the full
- * 1,000 draws of the 47 rows take many minutes; --reps 40 is enough.
+ * the same each; the fixed costs, a few passes, then weigh a little
+ * more), so a quick run with --reps 100 still answers the question.
  * Public API only.
  *
  *   bench_infer [--cells N] [--reps R] [--runs N] [--threads LIST] */

@@ -16,11 +16,6 @@
 #include "core/ksum.h"
 #include "core/rng.h"
 
-static inline uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
 static uint64_t splitmix64(uint64_t *x)
 {
     uint64_t z = (*x += UINT64_C(0x9E3779B97F4A7C15));
@@ -35,25 +30,6 @@ void ig__rng_init(ig_rng *r, uint64_t seed, uint64_t stream)
     uint64_t x = splitmix64(&a) ^ splitmix64(&b);
     for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&x);
     if ((r->s[0] | r->s[1] | r->s[2] | r->s[3]) == 0) r->s[0] = 1;
-}
-
-uint64_t ig__rng_next(ig_rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-double ig__rng_uniform(ig_rng *r)
-{
-    return (double)(ig__rng_next(r) >> 11) * 0x1.0p-53;
 }
 
 double ig__rng_normal(ig_rng *r)

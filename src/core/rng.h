@@ -17,10 +17,28 @@ typedef struct ig_rng {
 
 /* Start stream `stream` of seed `seed`. */
 void ig__rng_init(ig_rng *r, uint64_t seed, uint64_t stream);
-/* Next 64 random bits. */
-uint64_t ig__rng_next(ig_rng *r);
+/* Next 64 random bits (xoshiro256**; inline: the simulations call it
+ * millions of times per draw). */
+static inline uint64_t ig__rng_next(ig_rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t x = s[1] * 5;
+    uint64_t result = ((x << 7) | (x >> 57)) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    return result;
+}
+
 /* Uniform double in [0, 1), 53 random bits. */
-double ig__rng_uniform(ig_rng *r);
+static inline double ig__rng_uniform(ig_rng *r)
+{
+    return (double)(ig__rng_next(r) >> 11) * 0x1.0p-53;
+}
 /* Standard normal deviate. */
 double ig__rng_normal(ig_rng *r);
 /* Binomial(n, p) draw, exact for every n >= 0 and 0 <= p <= 1 (inversion

@@ -11,7 +11,9 @@
  * rounding can never leave items unplaced. The normal quantile is
  * Acklam's rational approximation refined by one Halley step. */
 #include <math.h>
+#include <string.h>
 
+#include "core/core.h"
 #include "infer/infer_impl.h"
 
 static double log_factorial(uint64_t k)
@@ -152,6 +154,210 @@ void ig__infer_evenness(ig_rng *r, const double *gw, size_t nc,
     for (size_t i = 0; i < n; i++) {
         ig__rng_multinomial(r, ctot[i], gw, nc, tmp);
         for (size_t c = 0; c < nc; c++) out[c * n + i] = tmp[c];
+    }
+}
+
+/* ---- random allocation in two stages ---------------------------------- */
+
+/* Residents per block of the first stage: the log-factorial table of the
+ * second stage has this many entries (512 KB), and a block's deal over
+ * its cells is cheap while the deal over the blocks (n / block cells of
+ * them) stays a small part of a draw. */
+#define RALLOC_BLOCK_POP 65536
+/* Below this expected count the second stage inverts from the lowest
+ * possible value upwards (a step per unit of the count); above it, from
+ * the mode outwards (a step per unit of the standard deviation). */
+#define RALLOC_BOTTOM_UP 12.0
+
+static inline double lf_at(const ig__ralloc *ra, uint64_t k)
+{
+    return k < ra->lf_n ? ra->lf[k] : log_factorial(k);
+}
+
+/* Hypergeometric draw as ig__infer_hyper, with the table: successes among
+ * n drawn from N holding K successes. */
+static uint64_t hyper_tab(const ig__ralloc *ra, ig_rng *r, uint64_t n,
+                          uint64_t K, uint64_t N)
+{
+    if (n == 0 || K == 0) return 0;
+    if (K >= N) return n;
+    if (n >= N) return K;
+    /* count the rarer kind: fewer steps */
+    int flip = 2 * K > N;
+    if (flip) K = N - K;
+    uint64_t F = N - K;
+    uint64_t lo = n > F ? n - F : 0, hi = n < K ? n : K, x;
+    double mean = (double)n * (double)K / (double)N;
+    if (lo == hi) {
+        x = lo;
+    } else if (mean - (double)lo <= RALLOC_BOTTOM_UP && N < ra->lf_n) {
+        const double *lf = ra->lf;
+        /* P(lo), then the ratios of successive probabilities without a
+         * division: with the probability num / den and u scaled to
+         * U = u den, "u > p" is "U > num", and moving to x + 1 multiplies
+         * num by a, den (and U) by b. Both are rescaled before they can
+         * overflow (the ratio is what matters). */
+        double num = exp(lf[K] - lf[lo] - lf[K - lo] + lf[F] - lf[n - lo] -
+                         lf[F - n + lo] - lf[N] + lf[n] + lf[N - n]);
+        double U = ig__rng_uniform(r);
+        double Kd = (double)K, nd = (double)n, Fn = (double)F - (double)n;
+        x = lo;
+        while (U > num && x < hi) {
+            double k = (double)x;
+            double a = (Kd - k) * (nd - k), b = (k + 1.0) * (Fn + k + 1.0);
+            U = (U - num) * b;
+            num *= a;
+            x++;
+            if (U > 0x1.0p+900) {
+                U *= 0x1.0p-900;
+                num *= 0x1.0p-900;
+            }
+        }
+    } else {
+        double mode_d = floor(((double)n + 1.0) * ((double)K + 1.0) /
+                              ((double)N + 2.0));
+        uint64_t m = (uint64_t)mode_d;
+        if (m < lo) m = lo;
+        if (m > hi) m = hi;
+        double pm = exp(lf_at(ra, K) - lf_at(ra, m) - lf_at(ra, K - m) +
+                        lf_at(ra, F) - lf_at(ra, n - m) -
+                        lf_at(ra, F - n + m) - lf_at(ra, N) + lf_at(ra, n) +
+                        lf_at(ra, N - n));
+        double u = ig__rng_uniform(r) - pm;
+        x = m;
+        if (u > 0.0) {
+            uint64_t up = m, dn = m;
+            double pu = pm, pd = pm;
+            for (;;) {
+                int moved = 0;
+                if (up < hi) {
+                    double k = (double)up;
+                    pu *= ((double)K - k) * ((double)n - k) /
+                          ((k + 1.0) * ((double)F - (double)n + k + 1.0));
+                    up++;
+                    moved = 1;
+                    u -= pu;
+                    if (u <= 0.0) {
+                        x = up;
+                        break;
+                    }
+                }
+                if (dn > lo) {
+                    double k = (double)dn;
+                    pd *= k * ((double)F - (double)n + k) /
+                          (((double)K - k + 1.0) * ((double)n - k + 1.0));
+                    dn--;
+                    moved = 1;
+                    u -= pd;
+                    if (u <= 0.0) {
+                        x = dn;
+                        break;
+                    }
+                }
+                if (!moved) break; /* rounding left a sliver: the mode */
+            }
+        }
+    }
+    return flip ? n - x : x;
+}
+
+ig_status ig__ralloc_init(ig_ctx *ctx, ig__ralloc *ra, const uint64_t *ctot,
+                          size_t n, size_t nc)
+{
+    memset(ra, 0, sizeof *ra);
+    ra->n = n;
+    ra->nc = nc;
+    ra->ctot = ctot;
+    size_t nb = 0;
+    uint64_t acc = 0, maxpop = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || acc + ctot[i] > RALLOC_BLOCK_POP) {
+            nb++;
+            acc = 0;
+        }
+        acc += ctot[i];
+        if (acc > maxpop) maxpop = acc;
+    }
+    ra->bstart = ig__calloc(ctx, nb + 1, sizeof *ra->bstart);
+    ra->bpop = ig__calloc(ctx, nb ? nb : 1, sizeof *ra->bpop);
+    ra->lf_n = (size_t)(maxpop < RALLOC_BLOCK_POP ? maxpop : RALLOC_BLOCK_POP) + 1;
+    ra->lf = ig__alloc(ctx, ra->lf_n * sizeof *ra->lf);
+    if (!ra->bstart || !ra->bpop || !ra->lf) {
+        ig__ralloc_free(ctx, ra);
+        return IG_ERR_NOMEM;
+    }
+    ra->nb = nb;
+    size_t b = 0;
+    acc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || acc + ctot[i] > RALLOC_BLOCK_POP) {
+            if (b) ra->bpop[b - 1] = acc; /* close the previous block */
+            ra->bstart[b++] = i;
+            acc = 0;
+        }
+        acc += ctot[i];
+    }
+    if (b) ra->bpop[b - 1] = acc;
+    ra->bstart[nb] = n;
+    for (size_t k = 0; k < ra->lf_n; k++) ra->lf[k] = log_factorial(k);
+    return IG_OK;
+}
+
+void ig__ralloc_free(ig_ctx *ctx, ig__ralloc *ra)
+{
+    ig__free(ctx, ra->bstart, (ra->nb + 1) * sizeof *ra->bstart);
+    ig__free(ctx, ra->bpop, (ra->nb ? ra->nb : 1) * sizeof *ra->bpop);
+    ig__free(ctx, ra->lf, ra->lf_n * sizeof *ra->lf);
+    memset(ra, 0, sizeof *ra);
+}
+
+size_t ig__ralloc_tmp_len(const ig__ralloc *ra)
+{
+    return 3 * ra->nc + ra->nb * ra->nc;
+}
+
+/* Deal n residents from pool[0..nc) (holding rest) into out[0..nc):
+ * sequential conditional draws, the pool loses them. */
+static void deal(const ig__ralloc *ra, ig_rng *r, uint64_t n, uint64_t *pool,
+                 size_t nc, uint64_t *rest, uint64_t *out)
+{
+    uint64_t left = n, rs = *rest;
+    for (size_t c = 0; c < nc; c++) {
+        uint64_t x;
+        if (left == 0)
+            x = 0;
+        else if (c + 1 == nc)
+            x = left;
+        else
+            x = hyper_tab(ra, r, left, pool[c], rs);
+        rs -= pool[c];
+        out[c] = x;
+        pool[c] -= x;
+        left -= x;
+    }
+    *rest -= n;
+}
+
+void ig__ralloc_draw(const ig__ralloc *ra, ig_rng *r, const uint64_t *gtot,
+                     uint64_t all, uint64_t *tmp, double *const *cols)
+{
+    size_t nc = ra->nc;
+    uint64_t *pool = tmp, *bp = tmp + nc, *draw = tmp + 2 * nc;
+    uint64_t *bcomp = tmp + 3 * nc; /* nb * nc: each block's residents */
+    memcpy(pool, gtot, nc * sizeof *pool);
+    uint64_t left = all;
+    /* stage 1: the blocks */
+    for (size_t b = 0; b < ra->nb; b++)
+        deal(ra, r, ra->bpop[b], pool, nc, &left, bcomp + b * nc);
+    /* stage 2: the cells of each block */
+    for (size_t b = 0; b < ra->nb; b++) {
+        memcpy(bp, bcomp + b * nc, nc * sizeof *bp);
+        uint64_t bl = ra->bpop[b];
+        for (size_t i = ra->bstart[b]; i < ra->bstart[b + 1]; i++) {
+            deal(ra, r, ra->ctot[i], bp, nc, &bl, draw);
+            for (size_t c = 0; c < nc; c++)
+                if (cols[c]) cols[c][i] = (double)draw[c];
+        }
     }
 }
 

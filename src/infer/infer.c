@@ -26,6 +26,7 @@
 #include "core/rng.h"
 #include "infer/infer_impl.h"
 #include "integrid/ig_infer.h"
+#include "measures/measure_impl.h"
 
 /* Streams of the null draws start here, far from the bootstrap's. */
 #define NULL_STREAM (UINT64_C(1) << 40)
@@ -33,7 +34,7 @@
  * this many contiguous blocks of cells. */
 #define JACK_GROUPS 200
 /* Replicates per task: each task allocates its scratch once. */
-#define REP_CHUNK 8
+#define REP_CHUNK 32
 
 enum {
     MODE_BOOT_RES,
@@ -66,6 +67,10 @@ typedef struct job {
                        NaN when undefined */
     size_t n_groups_jack;
     size_t reps;    /* replicates of the current run */
+    ig__ralloc ra;  /* the random-allocation null, when tested */
+    int has_ra;
+    double *tot_d;  /* n: ctot as doubles (the random null keeps them) */
+    size_t pool_len; /* entries of scratch.pool */
 } job;
 
 void ig_infer_opts_init(ig_infer_opts *o)
@@ -126,9 +131,12 @@ static uint64_t whole(double x)
 typedef struct scratch {
     double *block;   /* (ng + 2) * n */
     size_t *idx;     /* n */
-    uint64_t *pool;  /* 2 * nc */
+    uint64_t *pool;  /* pool_len: 2 * nc, or the random null's scratch */
+    double **colp;   /* nc: where the random null writes each category */
     const double **counts; /* ng */
     uint64_t *cells; /* nc * n, systematic and evenness nulls only */
+    double *vals;    /* rows: one replicate's values */
+    ig_status *sts;  /* rows: their statuses */
 } scratch;
 
 static void scratch_free(ig_ctx *ctx, scratch *s, const job *j)
@@ -136,9 +144,12 @@ static void scratch_free(ig_ctx *ctx, scratch *s, const job *j)
     size_t n = j->n ? j->n : 1;
     ig__free(ctx, s->block, (j->ng + 2) * n * sizeof *s->block);
     ig__free(ctx, s->idx, n * sizeof *s->idx);
-    ig__free(ctx, s->pool, 2 * j->nc * sizeof *s->pool);
+    ig__free(ctx, s->pool, j->pool_len * sizeof *s->pool);
+    ig__free(ctx, s->colp, j->nc * sizeof *s->colp);
     ig__free(ctx, (void *)s->counts, j->ng * sizeof *s->counts);
     ig__free(ctx, s->cells, n * j->nc * sizeof *s->cells);
+    ig__free(ctx, s->vals, j->rows * sizeof *s->vals);
+    ig__free(ctx, s->sts, j->rows * sizeof *s->sts);
 }
 
 static ig_status scratch_alloc(ig_ctx *ctx, scratch *s, const job *j)
@@ -147,13 +158,17 @@ static ig_status scratch_alloc(ig_ctx *ctx, scratch *s, const job *j)
     memset(s, 0, sizeof *s);
     s->block = ig__calloc(ctx, (j->ng + 2) * n, sizeof *s->block);
     s->idx = ig__calloc(ctx, n, sizeof *s->idx);
-    s->pool = ig__calloc(ctx, 2 * j->nc, sizeof *s->pool);
+    s->pool = ig__calloc(ctx, j->pool_len, sizeof *s->pool);
+    s->colp = ig__calloc(ctx, j->nc, sizeof *s->colp);
     s->counts = ig__calloc(ctx, j->ng, sizeof *s->counts);
+    s->vals = ig__calloc(ctx, j->rows, sizeof *s->vals);
+    s->sts = ig__calloc(ctx, j->rows, sizeof *s->sts);
     int drawn = j->mode == MODE_NULL_SYSTEMATIC ||
                 j->mode == MODE_NULL_EVENNESS;
     if (drawn) s->cells = ig__calloc(ctx, n * j->nc, sizeof *s->cells);
-    if (!s->block || !s->idx || !s->pool || !s->counts ||
-        (drawn && !s->cells)) {
+    if (!s->block || !s->idx || !s->pool || !s->colp || !s->counts ||
+        !s->vals ||
+        !s->sts || (drawn && !s->cells)) {
         scratch_free(ctx, s, j);
         return IG_ERR_NOMEM;
     }
@@ -184,19 +199,20 @@ static size_t uniform_index(ig_rng *r, size_t n)
 }
 
 /* Every row's measure on the drawn units v, into column col of out (rows
- * stride apart). Undefined values (IG_ERR_NUMERIC) become NaN; the first
- * other failure is returned after all rows ran. */
-static ig_status compute_rows(const job *j, const ig_units *v, size_t col,
-                              size_t stride)
+ * stride apart), with the preparation the rows share done once
+ * (ig__measures_eval). Undefined values (IG_ERR_NUMERIC) become NaN; the
+ * first other failure is returned after all rows ran. */
+static ig_status compute_rows(const job *j, const scratch *s,
+                              const ig_units *v, const double *t_groups,
+                              size_t col, size_t stride)
 {
-    ig_status first = IG_OK;
+    ig_status first = ig__measures_eval(j->ctx, v, j->ms, j->grp, j->rows,
+                                        j->p, t_groups, s->vals, s->sts);
     for (size_t k = 0; k < j->rows; k++) {
-        double val = (double)NAN;
-        ig_status st = ig_measure_compute(j->ctx, j->ms[k], v, j->grp[k],
-                                          j->p, &val, NULL);
-        if (st == IG_ERR_NUMERIC) st = IG_OK, val = (double)NAN;
-        j->out[k * stride + col] = st == IG_OK ? val : (double)NAN;
-        if (st != IG_OK && first == IG_OK) first = st;
+        ig_status st = s->sts[k];
+        j->out[k * stride + col] = st == IG_OK ? s->vals[k] : (double)NAN;
+        if (st != IG_OK && st != IG_ERR_NUMERIC && first == IG_OK)
+            first = st;
     }
     return first;
 }
@@ -211,6 +227,7 @@ static ig_status replicate(job *j, scratch *sp, size_t rep)
     uint64_t *draw = s.pool + nc;
     ig_units v = *j->u;
     double *area = s.block + (j->ng + 1) * n;
+    const double *tot = s.block + j->ng * n;
     switch (j->mode) {
         case MODE_BOOT_RES:
             for (size_t i = 0; i < n; i++) {
@@ -226,15 +243,13 @@ static ig_status replicate(job *j, scratch *sp, size_t rep)
             }
             if (j->u->area) v.area = area;
             break;
-        case MODE_NULL_RANDOM: {
-            uint64_t left = j->all;
-            memcpy(s.pool, j->gtot, nc * sizeof *s.pool);
-            for (size_t i = 0; i < n; i++) {
-                ig__infer_mvhyper(&r, j->ctot[i], s.pool, nc, &left, draw);
-                put_cell(j, &s, i, draw);
-            }
+        case MODE_NULL_RANDOM:
+            /* the cell totals stay: only the groups are written */
+            for (size_t c = 0; c < nc; c++)
+                s.colp[c] = c < j->ng ? s.block + c * n : NULL;
+            ig__ralloc_draw(&j->ra, &r, j->gtot, j->all, s.pool, s.colp);
+            tot = j->tot_d;
             break;
-        }
         case MODE_NULL_SYSTEMATIC:
         case MODE_NULL_EVENNESS: {
             /* systematic: category totals kept, cell totals drawn;
@@ -244,15 +259,15 @@ static ig_status replicate(job *j, scratch *sp, size_t rep)
                                      s.cells);
             else
                 ig__infer_evenness(&r, j->gw, nc, j->ctot, n, draw, s.cells);
-            double *tot = s.block + j->ng * n;
-            for (size_t i = 0; i < n; i++) tot[i] = 0.0;
+            double *stot = s.block + j->ng * n;
+            for (size_t i = 0; i < n; i++) stot[i] = 0.0;
             for (size_t c = 0; c < nc; c++) {
                 const uint64_t *src = s.cells + c * n;
                 double *col = c < j->ng ? s.block + c * n : NULL;
                 for (size_t i = 0; i < n; i++) {
                     double x = (double)src[i];
                     if (col) col[i] = x;
-                    tot[i] += x; /* whole numbers below 2^53: exact */
+                    stot[i] += x; /* whole numbers below 2^53: exact */
                 }
             }
             break;
@@ -271,8 +286,12 @@ static ig_status replicate(job *j, scratch *sp, size_t rep)
     }
     for (size_t g = 0; g < j->ng; g++) s.counts[g] = s.block + g * n;
     v.counts = s.counts;
-    v.total = j->has_other ? s.block + j->ng * n : NULL;
-    return compute_rows(j, &v, rep, j->reps);
+    v.total = j->has_other ? tot : NULL;
+    /* the random null keeps the cell totals: without residents outside
+     * the groups they are the sums of the groups */
+    const double *tg =
+        j->mode == MODE_NULL_RANDOM && !j->has_other ? j->tot_d : NULL;
+    return compute_rows(j, &s, &v, tg, rep, j->reps);
 }
 
 /* Replicates [k CHUNK, (k + 1) CHUNK) with one scratch: the chunks are
@@ -338,7 +357,7 @@ static ig_status jackknife(void *ud, size_t k)
         v.row = rc;
         v.col = rc + m;
     }
-    ig_status st = compute_rows(j, &v, k, G);
+    ig_status st = compute_rows(j, &s, &v, NULL, k, G);
     ig__free(ctx, rc, 2 * (m ? m : 1) * sizeof *rc);
     scratch_free(ctx, &s, j);
     return st;
@@ -452,6 +471,8 @@ static void job_free(job *j)
     ig__free(j->ctx, j->ctot, n * sizeof *j->ctot);
     ig__free(j->ctx, j->gtot, j->nc * sizeof *j->gtot);
     ig__free(j->ctx, j->gw, j->nc * sizeof *j->gw);
+    ig__free(j->ctx, j->tot_d, n * sizeof *j->tot_d);
+    if (j->has_ra) ig__ralloc_free(j->ctx, &j->ra);
 }
 
 static ig_status run_reps(job *j, int mode, uint64_t stream0, double *out,
@@ -570,12 +591,14 @@ ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
     j.ctot = ig__calloc(ctx, n1, sizeof *j.ctot);
     j.gtot = ig__calloc(ctx, j.nc, sizeof *j.gtot);
     j.gw = ig__calloc(ctx, j.nc, sizeof *j.gw);
+    j.tot_d = ig__calloc(ctx, n1, sizeof *j.tot_d);
+    j.pool_len = 2 * j.nc;
     res = ig__calloc(ctx, rows, sizeof *res);
     boot = ig__calloc(ctx, rows * reps, sizeof *boot);
     nul = ig__calloc(ctx, rows * reps, sizeof *nul);
     jk = ig__calloc(ctx, rows * G1, sizeof *jk);
-    if (!j.cnt || !j.pw || !j.ctot || !j.gtot || !j.gw || !res || !boot ||
-        !nul || !jk) {
+    if (!j.cnt || !j.pw || !j.ctot || !j.gtot || !j.gw || !j.tot_d || !res ||
+        !boot || !nul || !jk) {
         st = IG_ERR_NOMEM;
         goto done;
     }
@@ -593,6 +616,7 @@ ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
             sum = t > sum ? t : sum;
         }
         j.ctot[i] = sum;
+        j.tot_d[i] = (double)sum;
         j.all += sum;
         for (size_t c = 0; c < j.nc; c++) {
             j.gtot[c] += j.cnt[i * j.nc + c];
@@ -620,6 +644,13 @@ ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
             mode = MODE_NULL_SYSTEMATIC;
         else if (o->null_model == IG_NULL_EVENNESS)
             mode = MODE_NULL_EVENNESS;
+        if (mode == MODE_NULL_RANDOM) {
+            st = ig__ralloc_init(ctx, &j.ra, j.ctot, j.n, j.nc);
+            if (st != IG_OK) goto done;
+            j.has_ra = 1;
+            size_t need = ig__ralloc_tmp_len(&j.ra);
+            if (need > j.pool_len) j.pool_len = need;
+        }
         st = run_reps(&j, mode, NULL_STREAM, nul, reps);
         if (st != IG_OK) goto done;
         for (size_t k = 0; k < rows; k++)

@@ -39,6 +39,37 @@ void ig__infer_systematic(ig_rng *r, const uint64_t *gtot, size_t nc,
 void ig__infer_evenness(ig_rng *r, const double *gw, size_t nc,
                         const uint64_t *ctot, size_t n, uint64_t *tmp,
                         uint64_t *out);
+/* The random-allocation null (both margins kept) of one place, prepared
+ * once for all its draws. The cells are cut into blocks of consecutive
+ * cells (at most RALLOC_BLOCK_POP residents, or one big cell); a draw
+ * first deals the residents of each category to the blocks (sequential
+ * conditional hypergeometric draws over the blocks), then within each
+ * block to its cells. Dealing in two stages is still exactly a uniformly
+ * random permutation of the residents over the cells' places, and keeps
+ * every pool of the second stage small, so its hypergeometric
+ * probabilities come from a table of log factorials instead of
+ * Stirling's series. */
+typedef struct ig__ralloc {
+    size_t n, nc;        /* cells, categories */
+    const uint64_t *ctot; /* n cell totals (borrowed) */
+    size_t nb;           /* blocks */
+    size_t *bstart;      /* nb + 1 */
+    uint64_t *bpop;      /* nb */
+    double *lf;          /* log k! for k < lf_n */
+    size_t lf_n;
+} ig__ralloc;
+
+ig_status ig__ralloc_init(ig_ctx *ctx, ig__ralloc *ra, const uint64_t *ctot,
+                          size_t n, size_t nc);
+void ig__ralloc_free(ig_ctx *ctx, ig__ralloc *ra);
+/* One draw: category c's gtot[c] residents (sum: all, = the sum of ctot)
+ * dealt at random to the cells; cols[c][i] receives cell i's count of
+ * category c (cols[c] NULL: not written). tmp: 3 * nc + nb * nc scratch
+ * (ig__ralloc_tmp_len). */
+void ig__ralloc_draw(const ig__ralloc *ra, ig_rng *r, const uint64_t *gtot,
+                     uint64_t all, uint64_t *tmp, double *const *cols);
+size_t ig__ralloc_tmp_len(const ig__ralloc *ra);
+
 /* Standard normal distribution function and its inverse (0 < p < 1). */
 double ig__infer_pnorm(double x);
 double ig__infer_qnorm(double p);

@@ -120,6 +120,25 @@ ig_status ig__check_spatial_params(const ig_measure_info *m,
  * measures/count_tri.h), so that the caller may split them beforehand. */
 int ig__measure_reads_split(const ig_measure_info *m);
 
+/* Rows k = 0..rows-1 (measure ms[k], group groups[k] for single-group
+ * measures) on one place's units u, which must be valid (what
+ * ig_measure_compute checks). The aspatial rows share the runner's
+ * preparation (measures/run.c: sums, the rest Y, the units split by
+ * counts, the Gini pair sums, the squared deviations, T M), done once, so
+ * they cost about one ig_measures_run pass instead of one pass each; the
+ * spatial rows go through ig_measure_compute. values[k] is the value (the
+ * same bits as ig_measure_compute gives), NaN when the row failed;
+ * status[k] (optional) its status. t_groups: the sum of the groups of
+ * every unit when the caller knows it (exactly what a compensated sum
+ * gives), else NULL. Returns IG_ERR_NOMEM when memory ran out (values
+ * then partly NaN), else IG_OK. */
+ig_status ig__measures_eval(ig_ctx *ctx, const ig_units *u,
+                            const ig_measure_info *const *ms,
+                            const size_t *groups, size_t rows,
+                            const ig_measure_params *p,
+                            const double *t_groups, double *values,
+                            ig_status *status);
+
 /* Helpers shared by measures (measures/util.c). */
 /* Sort a[0..n) ascending (doubles, no NaN). */
 void ig__sort_doubles(double *a, size_t n);

@@ -87,8 +87,13 @@ struct ig_results {
 
 typedef struct run_state {
     ig_ctx *ctx;
-    const ig_grid *grid;
+    const ig_grid *grid; /* NULL in ig__measures_eval */
     const ig_run_opts *opts;
+    /* what the shared phases read of the grid (ig__measures_eval has none) */
+    size_t ng;
+    int has_total;
+    int32_t cell_m;
+    const ig_measure_params *params;
     view *views;
     task *tasks;
     size_t n_tasks;
@@ -285,9 +290,9 @@ static void task_input(const run_state *s, const view *v, long group,
     memset(in, 0, sizeof *in);
     in->ctx = s->ctx;
     in->n = v->n;
-    in->n_groups = ig_grid_ngroups(s->grid);
+    in->n_groups = s->ng;
     in->counts = v->counts;
-    in->p = &s->opts->params;
+    in->p = s->params;
     if (group >= 0) {
         in->t = v->t_single;
         in->T = v->T_single;
@@ -312,7 +317,7 @@ static void task_input(const run_state *s, const view *v, long group,
     in->pairsum = v->pairsum;
     in->row = v->row;
     in->col = v->col;
-    in->cell_m = ig_grid_cell_size_m(s->grid);
+    in->cell_m = s->cell_m;
     in->area = v->area;
     in->env = v->env;
     in->env_t = group >= 0 ? v->env_t_single : v->env_t_multi;
@@ -324,7 +329,7 @@ static void task_input(const run_state *s, const view *v, long group,
 static ig_status prep_group(void *ud, size_t i)
 {
     run_state *s = ud;
-    size_t ng = ig_grid_ngroups(s->grid);
+    size_t ng = s->ng;
     view *v = &s->views[s->by_size[i / ng]];
     size_t g = i % ng;
     if (s->plan.Y) v->Y[g] = ig__single_rest(v->t_single, v->counts[g], v->n);
@@ -597,7 +602,7 @@ static void plan_prep(run_state *s, const unsigned char *sel)
 #define SEL(name) (sel[ig_measure_index(ig_measure_find(name))] != 0)
     s->plan.Y = single;
     s->plan.pairsum =
-        !ig_grid_has_total(s->grid) &&
+        !s->has_total &&
         (SEL("gini") || SEL("multi_gini") || SEL("modified_gini"));
     s->plan.sqdev = SEL("multi_normalized_exposure") ||
                     SEL("multi_relative_diversity") ||
@@ -613,7 +618,7 @@ static void plan_prep(run_state *s, const unsigned char *sel)
     for (size_t mi = 0; mi < nm; mi++) {
         const ig_measure_info *m = ig_measure_get(mi);
         if (sel[mi] && ig__measure_reads_split(m) &&
-            (m->family == IG_FAM_SINGLE || !ig_grid_has_total(s->grid)))
+            (m->family == IG_FAM_SINGLE || !s->has_total))
             s->plan.bycounts = 1;
     }
 #undef SEL
@@ -929,6 +934,10 @@ ig_status ig_measures_run(ig_ctx *ctx, const ig_grid *grid,
     s.ctx = ctx;
     s.grid = grid;
     s.opts = opts;
+    s.ng = ig_grid_ngroups(grid);
+    s.has_total = ig_grid_has_total(grid);
+    s.cell_m = ig_grid_cell_size_m(grid);
+    s.params = &opts->params;
     s.progress = opts->progress;
     s.progress_ud = opts->progress_ud;
     atomic_init(&s.done, 0);
@@ -1087,5 +1096,117 @@ out:
     }
     ig_results_destroy(res);
     pthread_mutex_destroy(&s.mu);
+    return st;
+}
+
+/* ---- one place's units, many rows (the inference module's replicates) --- */
+
+ig_status ig__measures_eval(ig_ctx *ctx, const ig_units *u,
+                            const ig_measure_info *const *ms,
+                            const size_t *groups, size_t rows,
+                            const ig_measure_params *p,
+                            const double *t_groups, double *values,
+                            ig_status *status)
+{
+    size_t ng = u->n_groups, n = u->n_units;
+    unsigned char sel[256] = {0};
+    int any = 0;
+    for (size_t k = 0; k < rows; k++) {
+        values[k] = (double)NAN;
+        if (status) status[k] = IG_ERR_CANCELLED;
+        if (!(ms[k]->flags & (IG_MF_SPATIAL | IG_MF_SCALE))) {
+            sel[ig_measure_index(ms[k])] = 1;
+            any = 1;
+        }
+    }
+    ig_status st = IG_OK;
+    run_state s;
+    memset(&s, 0, sizeof s);
+    s.ctx = ctx;
+    s.ng = ng;
+    s.has_total = u->total != NULL;
+    s.cell_m = u->cell_m;
+    s.params = p;
+    view v;
+    memset(&v, 0, sizeof v);
+    uint32_t zero = 0;
+    double *t_own = NULL;
+    if (any) {
+        s.views = &v;
+        s.by_size = &zero;
+        v.n = n;
+        v.counts = ig__calloc(ctx, ng, sizeof *v.counts);
+        v.X = ig__calloc(ctx, ng, sizeof *v.X);
+        if (!t_groups) t_own = ig__alloc(ctx, (n ? n : 1) * sizeof *t_own);
+        if (!v.counts || !v.X || (!t_groups && !t_own)) goto nomem;
+        for (size_t g = 0; g < ng; g++) v.counts[g] = u->counts[g];
+        /* the sum of the groups, as ig_grid_totals and the registry's
+         * pass add them */
+        for (size_t i = 0; t_own && i < n; i++) {
+            ig_ksum ki;
+            ig_ksum_init(&ki);
+            for (size_t g = 0; g < ng; g++) ig_ksum_add(&ki, u->counts[g][i]);
+            t_own[i] = ig_ksum_value(&ki);
+        }
+        v.t_multi = t_groups ? t_groups : t_own;
+        v.t_single = u->total ? u->total : v.t_multi;
+        v.row = u->row;
+        v.col = u->col;
+        v.area = u->area;
+        v.T_single = ig_ksum_array(v.t_single, n);
+        v.T_multi = v.t_multi == v.t_single ? v.T_single
+                                            : ig_ksum_array(v.t_multi, n);
+        for (size_t g = 0; g < ng; g++)
+            v.X[g] = ig_ksum_array(v.counts[g], n);
+        plan_prep(&s, sel);
+        if (s.plan.Y && !(v.Y = ig__calloc(ctx, ng, sizeof *v.Y)))
+            goto nomem;
+        if (s.plan.pairsum &&
+            !(v.pairsum = ig__calloc(ctx, ng, sizeof *v.pairsum)))
+            goto nomem;
+        if (s.plan.sqdev && !(v.sqdev = ig__calloc(ctx, ng, sizeof *v.sqdev)))
+            goto nomem;
+        if (s.plan.bycounts) {
+            v.bc = ig__calloc(ctx, ng, sizeof *v.bc);
+            if (!v.bc ||
+                ig__bycounts_build_all(ctx, v.counts, ng, v.t_single, n,
+                                       v.bc) != IG_OK) {
+                ig__free(ctx, v.bc, ng * sizeof *v.bc);
+                v.bc = NULL;
+                goto nomem;
+            }
+            s.plan.bycounts = 0; /* built: prep_group must not build again */
+        }
+        for (size_t g = 0; g < ng; g++)
+            if (prep_group(&s, g) != IG_OK) goto nomem;
+        if (prep_place(&s, 0) != IG_OK) goto nomem;
+    }
+    for (size_t k = 0; k < rows; k++) {
+        const ig_measure_info *m = ms[k];
+        double val = (double)NAN;
+        ig_status rs;
+        if (m->flags & (IG_MF_SPATIAL | IG_MF_SCALE)) {
+            rs = ig_measure_compute(ctx, m, u, groups[k], p, &val, NULL);
+        } else {
+            ig__min in;
+            task_input(&s, &v,
+                       m->family == IG_FAM_SINGLE ? (long)groups[k] : -1, &in);
+            ig_error e;
+            memset(&e, 0, sizeof e);
+            in.err = &e;
+            rs = ig__measure_call(m, &in, &val);
+        }
+        if (rs == IG_ERR_NOMEM) goto nomem;
+        values[k] = rs == IG_OK ? val : (double)NAN;
+        if (status) status[k] = rs;
+    }
+    goto done;
+nomem:
+    st = IG_ERR_NOMEM;
+done:
+    if (any) {
+        free_view(ctx, &v, ng);
+        if (t_own) ig__free(ctx, t_own, (n ? n : 1) * sizeof *t_own);
+    }
     return st;
 }

@@ -18,6 +18,7 @@
 #include "core/rng.h"
 #include "infer/infer_impl.h"
 #include "integrid/ig_infer.h"
+#include "measures/measure_impl.h"
 #include "test_support.h"
 
 /* ---- draws --------------------------------------------------------------- */
@@ -83,6 +84,184 @@ static void test_mvhyper_keeps_totals(void **state)
         assert_int_equal(out[0] + out[1] + out[2], 57);
         assert_int_equal(out[1], 0);
     }
+}
+
+/* The two-stage random allocation keeps both margins, also over several
+ * blocks and with a cell bigger than a block. */
+static void test_ralloc_margins(void **state)
+{
+    (void)state;
+    enum { N = 4000, NC = 3 };
+    uint64_t *ctot = calloc(N, sizeof *ctot);
+    double *cols[NC];
+    for (int c = 0; c < NC; c++) cols[c] = calloc(N, sizeof(double));
+    assert_non_null(ctot);
+    uint64_t all = 0;
+    for (size_t i = 0; i < N; i++) {
+        ctot[i] = i == 17 ? 90000 : (uint64_t)((i * 37) % 101);
+        all += ctot[i];
+    }
+    uint64_t gtot[NC] = {all / 2, all / 3, 0};
+    gtot[2] = all - gtot[0] - gtot[1];
+    ig__ralloc ra;
+    assert_int_equal(ig__ralloc_init(NULL, &ra, ctot, N, NC), IG_OK);
+    assert_true(ra.nb > 3);
+    uint64_t *tmp = calloc(ig__ralloc_tmp_len(&ra), sizeof *tmp);
+    for (int rep = 0; rep < 20; rep++) {
+        ig_rng r;
+        ig__rng_init(&r, 5, (uint64_t)rep);
+        ig__ralloc_draw(&ra, &r, gtot, all, tmp, cols);
+        double g[NC] = {0, 0, 0};
+        for (size_t i = 0; i < N; i++) {
+            double t = 0.0;
+            for (int c = 0; c < NC; c++) {
+                t += cols[c][i];
+                g[c] += cols[c][i];
+            }
+            assert_true(t == (double)ctot[i]);
+        }
+        for (int c = 0; c < NC; c++) assert_true(g[c] == (double)gtot[c]);
+    }
+    /* a column left out is not written */
+    for (size_t i = 0; i < N; i++) cols[2][i] = -1.0;
+    double *some[NC] = {cols[0], cols[1], NULL};
+    ig_rng r;
+    ig__rng_init(&r, 5, 99);
+    ig__ralloc_draw(&ra, &r, gtot, all, tmp, some);
+    for (size_t i = 0; i < N; i++) assert_true(cols[2][i] == -1.0);
+    ig__ralloc_free(NULL, &ra);
+    free(tmp);
+    free(ctot);
+    for (int c = 0; c < NC; c++) free(cols[c]);
+}
+
+/* The two stages draw exactly a random allocation: a small cell after a
+ * block boundary has the hypergeometric law of its category count, and
+ * so has a cell of a small place (chi-square against the exact pmf). */
+static void test_ralloc_exact(void **state)
+{
+    (void)state;
+    /* cells 60000 | 10000, 3: two blocks; the last cell draws 3 of
+     * 70003 residents of which 35000 are category 0 */
+    uint64_t ctot[3] = {60000, 10000, 3}, gtot[2] = {35000, 35003};
+    uint64_t all = 70003;
+    ig__ralloc ra;
+    assert_int_equal(ig__ralloc_init(NULL, &ra, ctot, 3, 2), IG_OK);
+    assert_int_equal(ra.nb, 2);
+    uint64_t *tmp = calloc(ig__ralloc_tmp_len(&ra), sizeof *tmp);
+    double c0[3], c1[3];
+    double *cols[2] = {c0, c1};
+    const int draws = 20000;
+    double seen[4] = {0, 0, 0, 0};
+    for (int k = 0; k < draws; k++) {
+        ig_rng r;
+        ig__rng_init(&r, 8, (uint64_t)k);
+        ig__ralloc_draw(&ra, &r, gtot, all, tmp, cols);
+        seen[(int)c0[2]] += 1.0;
+    }
+    /* exact pmf: C(35000,x) C(35003,3-x) / C(70003,3) */
+    double K = 35000, F = 35003, N = 70003, chi = 0.0;
+    double tot3 = N * (N - 1) * (N - 2) / 6.0;
+    double pmf[4] = {F * (F - 1) * (F - 2) / 6.0 / tot3,
+                     K * F * (F - 1) / 2.0 / tot3,
+                     K * (K - 1) / 2.0 * F / tot3,
+                     K * (K - 1) * (K - 2) / 6.0 / tot3};
+    for (int x = 0; x < 4; x++) {
+        double e = pmf[x] * draws;
+        chi += (seen[x] - e) * (seen[x] - e) / e;
+    }
+    print_message("chi-square (3 df) of the last cell: %.2f\n", chi);
+    assert_true(chi < 16.27); /* p = 0.001 */
+    ig__ralloc_free(NULL, &ra);
+    free(tmp);
+
+    /* one block: cells 2 and 3, categories 2 and 3: the first cell's
+     * category-0 count is Hypergeometric(2, 2, 5): 3/10, 6/10, 1/10 */
+    uint64_t ct2[2] = {2, 3}, gt2[2] = {2, 3};
+    assert_int_equal(ig__ralloc_init(NULL, &ra, ct2, 2, 2), IG_OK);
+    tmp = calloc(ig__ralloc_tmp_len(&ra), sizeof *tmp);
+    double s3[3] = {0, 0, 0};
+    for (int k = 0; k < draws; k++) {
+        ig_rng r;
+        ig__rng_init(&r, 9, (uint64_t)k);
+        ig__ralloc_draw(&ra, &r, gt2, 5, tmp, cols);
+        s3[(int)c0[0]] += 1.0;
+    }
+    double p3[3] = {0.3, 0.6, 0.1};
+    chi = 0.0;
+    for (int x = 0; x < 3; x++) {
+        double e = p3[x] * draws;
+        chi += (s3[x] - e) * (s3[x] - e) / e;
+    }
+    assert_true(chi < 13.82); /* 2 df, p = 0.001 */
+    ig__ralloc_free(NULL, &ra);
+    free(tmp);
+}
+
+/* ig__measures_eval gives every aspatial measure the same bits as
+ * ig_measure_compute, with and without a total column, with and without
+ * the sums of the groups handed in. */
+static void test_eval_same_bits(void **state)
+{
+    (void)state;
+    enum { N = 700, NG = 3 };
+    double *cnt[NG], *tot = calloc(N, sizeof *tot), *tg = calloc(N, sizeof *tg);
+    for (int g = 0; g < NG; g++) cnt[g] = calloc(N, sizeof(double));
+    ig_rng r;
+    ig__rng_init(&r, 3, 3);
+    for (size_t i = 0; i < N; i++) {
+        double t = 0.0;
+        for (int g = 0; g < NG; g++) {
+            /* small whole counts (the split), some large or fractional */
+            double x = (double)(ig__rng_next(&r) % (g ? 9 : 40));
+            if (i % 97 == 5) x = 1000.0 + (double)g;
+            if (i % 131 == 7 && g == 1) x = 2.5;
+            cnt[g][i] = x;
+            t += x;
+        }
+        tg[i] = t;
+        tot[i] = t + (double)(i % 4);
+    }
+    const ig_measure_info *ms[128];
+    size_t grp[128], rows = 0;
+    for (size_t mi = 0; mi < ig_measure_count(); mi++) {
+        const ig_measure_info *m = ig_measure_get(mi);
+        if (m->flags & (IG_MF_SPATIAL | IG_MF_SCALE)) continue;
+        size_t k = m->family == IG_FAM_SINGLE ? NG : 1;
+        for (size_t g = 0; g < k && rows < 128; g++) {
+            ms[rows] = m;
+            grp[rows++] = g;
+        }
+    }
+    ig_measure_params p;
+    ig_measure_params_init(&p);
+    p.reps = 7;
+    double vals[128];
+    ig_status sts[128];
+    for (int variant = 0; variant < 3; variant++) {
+        ig_units u;
+        memset(&u, 0, sizeof u);
+        u.n_units = N;
+        u.n_groups = NG;
+        u.counts = (const double *const *)cnt;
+        u.total = variant == 1 ? tot : NULL;
+        assert_int_equal(ig__measures_eval(NULL, &u, ms, grp, rows, &p,
+                                           variant == 2 ? tg : NULL, vals,
+                                           sts),
+                         IG_OK);
+        for (size_t k = 0; k < rows; k++) {
+            double want = (double)NAN;
+            ig_status st =
+                ig_measure_compute(NULL, ms[k], &u, grp[k], &p, &want, NULL);
+            assert_int_equal(sts[k], st);
+            if (st == IG_OK && memcmp(&want, &vals[k], sizeof want) != 0)
+                fail_msg("%s group %zu variant %d: %.17g != %.17g",
+                         ms[k]->name, grp[k], variant, vals[k], want);
+        }
+    }
+    for (int g = 0; g < NG; g++) free(cnt[g]);
+    free(tot);
+    free(tg);
 }
 
 static void test_normal(void **state)
@@ -496,6 +675,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hyper_keeps_totals),
         cmocka_unit_test(test_mvhyper_keeps_totals),
+        cmocka_unit_test(test_ralloc_margins),
+        cmocka_unit_test(test_ralloc_exact),
+        cmocka_unit_test(test_eval_same_bits),
         cmocka_unit_test(test_normal),
         cmocka_unit_test(test_same_seed_any_threads),
         cmocka_unit_test(test_null_dissimilarity),
