@@ -24,6 +24,8 @@
 #include "integrid/ig_placeset.h"
 #include "integrid/ig_peers.h"
 #include "integrid/ig_gazetteer.h"
+#include "integrid/ig_render.h"
+#include "integrid/ig_policy.h"
 #include "integrid/ig_status.h"
 #include "integrid/ig_version.h"
 

@@ -16,7 +16,12 @@
 #include "integrid/integrid.h"
 
 /* Exit codes: the contract documented in docs/cli.md. */
-enum { CLI_EXIT_OK = 0, CLI_EXIT_ERROR = 1, CLI_EXIT_USAGE = 2 };
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_ERROR = 1,
+    CLI_EXIT_USAGE = 2,
+    CLI_EXIT_INTERRUPTED = 130 /* Ctrl-C: partial results written */
+};
 
 /* Command ids and entry points, generated from commands.def. */
 typedef enum cli_cmd_id {
@@ -128,6 +133,10 @@ void cli_print_cmd_help(cli_cmd_id cmd, FILE *fp);
 /* The full help of `integrid places`, whose own options are parsed in
  * cmd_places.c. */
 void cli_places_print_help(FILE *fp);
+/* The full help of `integrid map` and `integrid policy`, whose own options
+ * are parsed in cmd_map.c and cmd_policy.c. */
+void cli_map_print_help(FILE *fp);
+void cli_policy_print_help(FILE *fp);
 /* The inference options (--ci, --level, --reps, --seed, --resample,
  * --test, --null) as ig_infer_opts. Returns 0 after a usage error for an
  * unknown --resample or --null. */
@@ -259,6 +268,12 @@ typedef struct cli_out {
 
 /* Open @p path ("-" or NULL: stdout). Reports and returns 0 on failure. */
 int cli_out_open(cli_env *env, cli_out *out, const char *path);
+/* While on, a first SIGINT (Ctrl-C) does not end the process: it sets a
+ * flag that cli_interrupted() reports and cli_progress_cb() turns into a
+ * request to stop; long runs then write their partial results, marked,
+ * and exit with CLI_EXIT_INTERRUPTED. A second Ctrl-C ends the process. */
+void cli_soft_interrupt(int on);
+int cli_interrupted(void);
 /* Flush, fsync and rename into place. Reports and returns 0 on failure
  * (the temporary file is then removed). */
 int cli_out_commit(cli_env *env, cli_out *out);

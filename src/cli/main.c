@@ -127,6 +127,10 @@ int cli_cmd_help(int argc, char **argv)
             rc = CLI_EXIT_USAGE;
         } else if (c == CLI_CMD_places) {
             cli_places_print_help(stdout);
+        } else if (c == CLI_CMD_map) {
+            cli_map_print_help(stdout);
+        } else if (c == CLI_CMD_policy) {
+            cli_policy_print_help(stdout);
         } else {
             cli_print_cmd_help((cli_cmd_id)c, stdout);
         }
