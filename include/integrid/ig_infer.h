@@ -59,6 +59,10 @@ typedef struct ig_infer_opts {
     ig_resample resample;     /**< IG_RESAMPLE_RESIDENTS */
     int test;                 /**< 1: test against the null; 0 */
     ig_null_model null_model; /**< IG_NULL_RANDOM */
+    /** ig_infer_run(): only these places (indices into the grid's places)
+     *  get inference, the others only their values; NULL: every place */
+    const size_t *places;
+    size_t n_places;
 } ig_infer_opts;
 
 IG_API void ig_infer_opts_init(ig_infer_opts *o);
@@ -119,10 +123,19 @@ typedef struct ig_infer_results ig_infer_results;
 /**
  * Run measures over every place of @p grid (ig_measures_run()), then the
  * inference for every row of component IG_COMP_TOTAL whose value is
- * defined. Rows of between/within components and undefined rows get NaN.
- * Spatial measures: the replicates compute their environments from the
- * place alone (edge = place), see docs/inference.md.
- * @return as ig_measures_run() and ig_infer_units()
+ * defined (of the places in infer_opts->places, when given). Rows of
+ * between/within components and undefined rows get NaN. Spatial
+ * measures: the replicates compute their environments from the place
+ * alone (edge = place), see docs/inference.md.
+ *
+ * run_opts->progress is called with the rows done and the rows in all,
+ * also between chunks of replicates (the same numbers again), from worker
+ * threads one call at a time. When it returns nonzero the run stops and
+ * returns IG_ERR_CANCELLED with *out holding what was finished: every
+ * value, and the inference of the rows done before the stop (the others
+ * NaN, n_boot = n_null = 0); ig_infer_results_partial() says so.
+ * @return as ig_measures_run() and ig_infer_units(); IG_ERR_CANCELLED
+ *         (with partial results in *out)
  */
 IG_API ig_status ig_infer_run(ig_ctx *ctx, const ig_grid *grid,
                               const ig_run_opts *run_opts,
@@ -131,6 +144,11 @@ IG_API ig_status ig_infer_run(ig_ctx *ctx, const ig_grid *grid,
 
 /** The values (the rows of ig_measures_run()), owned by @p r. */
 IG_API const ig_results *ig_infer_results_values(const ig_infer_results *r);
+/** 1 when the run was stopped (IG_ERR_CANCELLED) before every row had its
+ *  inference, else 0. */
+IG_API int ig_infer_results_partial(const ig_infer_results *r);
+/** Rows whose inference was finished (all asked for, unless partial). */
+IG_API size_t ig_infer_results_done(const ig_infer_results *r);
 /** Inference of row @p i of the values; NULL when out of range. */
 IG_API const ig_inference *ig_infer_results_row(const ig_infer_results *r,
                                                 size_t i);

@@ -166,6 +166,7 @@ typedef struct inf_cols {
     int ci, test;
     const ig_infer_results *ir; /* NULL without --ci / --test */
     const ig_results *res;
+    int partial; /* interrupted: some rows have no inference */
 } inf_cols;
 
 static const ig_inference *row_inf(const inf_cols *ic, const ig_result_row *r)
@@ -258,6 +259,7 @@ static void write_json(FILE *fp, const cli_opts *o, const ig_grid *g,
             fputs(", \"null\": ", fp);
             cli_json_str(fp, o->null_model ? o->null_model : "random");
         }
+        fprintf(fp, ", \"partial\": %s", ic->partial ? "true" : "false");
         fputc('}', fp);
     }
     fputs(",\n  \"places\": [", fp);
@@ -677,8 +679,22 @@ int cli_cmd_measures(int argc, char **argv)
         cli_progress_phase(&env.progress, "computing", 0);
         ig_error err = {0};
         ig_status st;
+        int partial = 0;
         if (io.ci || io.test) {
+            /* Ctrl-C stops the draws and keeps what is done */
+            cli_soft_interrupt(1);
             st = ig_infer_run(ctx, rg, &ro, &io, &ires, &err);
+            cli_soft_interrupt(0);
+            if (st == IG_ERR_CANCELLED && ires &&
+                ig_infer_results_partial(ires)) {
+                partial = 1;
+                st = IG_OK;
+            } else if (st == IG_ERR_CANCELLED) {
+                cli_progress_clear(&env.progress);
+                cli_error(&env, "interrupted before any result");
+                rc = CLI_EXIT_INTERRUPTED;
+                goto done;
+            }
             if (st == IG_OK) res = ig_infer_results_values(ires);
         } else {
             st = ig_measures_run(ctx, rg, &ro, &res_owned, &err);
@@ -699,7 +715,7 @@ int cli_cmd_measures(int argc, char **argv)
                       r->message ? r->message : ig_strerror(r->status));
             goto done;
         }
-        inf_cols ic = {io.ci, io.test, ires, res};
+        inf_cols ic = {io.ci, io.test, ires, res, partial};
         if (fmt == CLI_FMT_JSON)
             write_json(out.fp, &o, rg, res, pset, &ic);
         else if (fmt == CLI_FMT_CSV)
@@ -713,6 +729,12 @@ int cli_cmd_measures(int argc, char **argv)
     out_open = 0;
     if (!cli_out_commit(&env, &out)) goto done;
     rc = CLI_EXIT_OK;
+    if (ires && ig_infer_results_partial(ires)) {
+        cli_warn(&env, "interrupted: partial results: %zu rows have their "
+                       "inference, the others are blank",
+                 ig_infer_results_done(ires));
+        rc = CLI_EXIT_INTERRUPTED;
+    }
     if (res) {
         const ig_grid *rg = pset ? ig_placeset_grid(pset) : grid;
         warn_failures(&env, rg, res, &o, fmt);

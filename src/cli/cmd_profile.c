@@ -340,7 +340,18 @@ int cli_cmd_profile(int argc, char **argv)
     ig_status st;
     const ig_results *rs = NULL;
     if (o.ci || o.test) {
+        /* Ctrl-C stops the draws and keeps what is done */
+        cli_soft_interrupt(1);
         st = ig_infer_run(ctx, rg, &ro, &io, &ires, &err);
+        cli_soft_interrupt(0);
+        if (st == IG_ERR_CANCELLED && ires && ig_infer_results_partial(ires))
+            st = IG_OK;
+        else if (st == IG_ERR_CANCELLED) {
+            cli_progress_clear(&env.progress);
+            cli_error(&env, "interrupted before any result");
+            rc = CLI_EXIT_INTERRUPTED;
+            goto done;
+        }
         if (st == IG_OK) rs = ig_infer_results_values(ires);
     } else {
         st = ig_measures_run(ctx, rg, &ro, &res, &err);
@@ -378,6 +389,12 @@ int cli_cmd_profile(int argc, char **argv)
     out_open = 0;
     if (!cli_out_commit(&env, &out)) goto done;
     rc = CLI_EXIT_OK;
+    if (ires && ig_infer_results_partial(ires)) {
+        cli_warn(&env, "interrupted: partial results: %zu rows have their "
+                       "inference, the others are blank",
+                 ig_infer_results_done(ires));
+        rc = CLI_EXIT_INTERRUPTED;
+    }
     /* say once which values are undefined, and why */
     for (size_t i = 0; pr.first && i < pr.n_rows; i++) {
         const ig_result_row *r = ig_results_row(pr.first, i * pr.n_scales);

@@ -4,9 +4,9 @@
  * and erases the progress bar first. Output files are written atomically:
  * a temporary file beside the target (mkstemp), fflush + fsync, rename. The
  * temporary name is also kept in a process-wide slot so that an atexit hook
- * and a SIGINT/SIGTERM handler can remove it; that slot is the only mutable
- * global of the CLI (the library has none), and signal handlers can reach
- * nothing else. Formatting: CSV fields per RFC 4180, JSON strings with
+ * and a SIGINT/SIGTERM handler can remove it; that slot and the two
+ * Ctrl-C flags (cli_soft_interrupt) are the only mutable globals of the CLI
+ * (the library has none), and signal handlers can reach nothing else. Formatting: CSV fields per RFC 4180, JSON strings with
  * escapes, numbers with 17 significant digits so every double round-trips. */
 #include <errno.h>
 #include <fcntl.h>
@@ -169,8 +169,18 @@ static void remove_tmp_at_exit(void)
     }
 }
 
+/* A first Ctrl-C during a run that can stop cleanly (cli_soft_interrupt)
+ * only raises this flag; the command then writes what it has, marked as
+ * partial. A second one, or any other signal, ends the process. */
+static volatile sig_atomic_t soft_interrupt;
+static volatile sig_atomic_t interrupted;
+
 static void remove_tmp_on_signal(int sig)
 {
+    if (sig == SIGINT && soft_interrupt && !interrupted) {
+        interrupted = 1;
+        return;
+    }
     if (tmp_slot_set) unlink(tmp_slot); /* async-signal-safe */
     signal(sig, SIG_DFL);
     raise(sig);
@@ -193,6 +203,17 @@ static void install_hooks(void)
             continue;
         sigaction(sigs[i], &sa, NULL);
     }
+}
+
+void cli_soft_interrupt(int on)
+{
+    install_hooks();
+    soft_interrupt = on ? 1 : 0;
+}
+
+int cli_interrupted(void)
+{
+    return interrupted != 0;
 }
 
 int cli_out_open(cli_env *env, cli_out *out, const char *path)

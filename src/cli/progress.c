@@ -85,6 +85,7 @@ static void human_bytes(char *buf, size_t cap, uint64_t n)
 int cli_progress_cb(void *ud, uint64_t done, uint64_t total)
 {
     cli_progress *p = ud;
+    if (cli_interrupted()) return 1; /* Ctrl-C: stop, keep what is done */
     if (!p || !p->enabled) return 0;
     if (pthread_mutex_trylock(&p->mu) != 0) return 0;
     double t = now_s();

@@ -17,6 +17,8 @@
  * permutation (both margins kept), systematic (category totals kept, cell
  * totals drawn), evenness (cell totals kept, category totals drawn). */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +73,9 @@ typedef struct job {
     int has_ra;
     double *tot_d;  /* n: ctot as doubles (the random null keeps them) */
     size_t pool_len; /* entries of scratch.pool */
+    const ig__infer_poll *poll; /* NULL: never asks */
+    pthread_mutex_t poll_mu;
+    atomic_int stop; /* the poll asked to stop */
 } job;
 
 void ig_infer_opts_init(ig_infer_opts *o)
@@ -301,6 +306,7 @@ static ig_status replicate(job *j, scratch *sp, size_t rep)
 static ig_status replicate_chunk(void *ud, size_t k)
 {
     job *j = ud;
+    if (atomic_load(&j->stop)) return IG_ERR_CANCELLED;
     scratch s;
     if (scratch_alloc(j->ctx, &s, j) != IG_OK) return IG_ERR_NOMEM;
     size_t lo = k * REP_CHUNK, hi = lo + REP_CHUNK;
@@ -311,6 +317,13 @@ static ig_status replicate_chunk(void *ud, size_t k)
         if (st != IG_OK && first == IG_OK) first = st;
     }
     scratch_free(j->ctx, &s, j);
+    if (j->poll && j->poll->fn) {
+        pthread_mutex_lock(&j->poll_mu);
+        int halt = j->poll->fn(j->poll->ud, j->poll->done, j->poll->total);
+        pthread_mutex_unlock(&j->poll_mu);
+        if (halt) atomic_store(&j->stop, 1);
+    }
+    if (first == IG_OK && atomic_load(&j->stop)) first = IG_ERR_CANCELLED;
     return first;
 }
 
@@ -534,7 +547,8 @@ static void summarize_null(double *nul, size_t reps, ig_inference *res)
 ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
                                 const size_t *groups, size_t rows,
                                 const ig_units *u, const ig_measure_params *p,
-                                const ig_infer_opts *o, ig_inference *out,
+                                const ig_infer_opts *o,
+                                const ig__infer_poll *poll, ig_inference *out,
                                 ig_error *err)
 {
     if (!ms || !groups || !u || !out || rows == 0)
@@ -567,6 +581,12 @@ ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
     if (!o->ci && !o->test) return IG_OK;
     job j;
     memset(&j, 0, sizeof j);
+    if (pthread_mutex_init(&j.poll_mu, NULL) != 0) {
+        for (size_t k = 0; k < rows; k++) out[k] = blank;
+        return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of resources");
+    }
+    atomic_init(&j.stop, 0);
+    j.poll = poll;
     j.ctx = ctx;
     j.ms = ms;
     j.grp = groups;
@@ -659,6 +679,8 @@ ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
     for (size_t k = 0; k < rows; k++) out[k] = res[k];
 done:
     if (st == IG_ERR_NOMEM) ig__error_set(err, st, 0, 0, "out of memory");
+    else if (st == IG_ERR_CANCELLED)
+        ig__error_set(err, st, 0, 0, "cancelled");
     else if (st != IG_OK)
         ig__error_set(err, st, 0, 0, "%s: inference: %s",
                       rows == 1 ? ms[0]->name : "measures", ig_strerror(st));
@@ -669,6 +691,7 @@ done:
     ig__free(ctx, nul, rows * reps * sizeof *nul);
     ig__free(ctx, jk, rows * G1 * sizeof *jk);
     job_free(&j);
+    pthread_mutex_destroy(&j.poll_mu);
     return st;
 }
 
@@ -680,5 +703,5 @@ ig_status ig_infer_units(ig_ctx *ctx, const ig_measure_info *m,
     if (!m || !u || !out)
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
                              "inference: measure, units and out are required");
-    return ig__infer_units_batch(ctx, &m, &group, 1, u, p, o, out, err);
+    return ig__infer_units_batch(ctx, &m, &group, 1, u, p, o, NULL, out, err);
 }

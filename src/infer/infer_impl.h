@@ -82,10 +82,20 @@ double ig__infer_quantile(const double *a, size_t n, double q);
  * streams, same summaries). Each replicate draws the place once and
  * computes every row on that draw, so R replicates of K rows cost R
  * draws instead of R K. On a failure every out[k] is blank (NaN). */
+/* A progress callback the replicates call between chunks (from worker
+ * threads, one call at a time): (ud, done, total) with done and total as
+ * given here; a nonzero return stops the draws (IG_ERR_CANCELLED). */
+typedef struct ig__infer_poll {
+    ig_progress_fn fn;
+    void *ud;
+    uint64_t done, total;
+} ig__infer_poll;
+
 ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
                                 const size_t *groups, size_t rows,
                                 const ig_units *u, const ig_measure_params *p,
-                                const ig_infer_opts *o, ig_inference *out,
+                                const ig_infer_opts *o,
+                                const ig__infer_poll *poll, ig_inference *out,
                                 ig_error *err);
 
 #endif /* IG_INFER_IMPL_H */

@@ -19,7 +19,18 @@ struct ig_infer_results {
     ig_results *values;
     ig_inference *rows;
     size_t n_rows;
+    int partial;   /* stopped before every row had its inference */
+    size_t n_done; /* rows with their inference finished */
 };
+
+/* Whether place p gets inference under o. */
+static int place_wanted(const ig_infer_opts *o, size_t p)
+{
+    if (!o->places) return 1;
+    for (size_t k = 0; k < o->n_places; k++)
+        if (o->places[k] == p) return 1;
+    return 0;
+}
 
 /* One place as plain arrays (copies: the grid's may hold excluded
  * cells). */
@@ -164,7 +175,8 @@ ig_status ig_infer_run(ig_ctx *ctx, const ig_grid *grid,
     for (size_t i = 0; any && st == IG_OK && i < nr; i++) {
         const ig_result_row *row = ig_results_row(r->values, i);
         if (done[i] || row->status != IG_OK ||
-            row->component != IG_COMP_TOTAL)
+            row->component != IG_COMP_TOTAL ||
+            !place_wanted(infer_opts, row->place))
             continue;
         if (row->place != cur) {
             place_free(ctx, &pu);
@@ -192,8 +204,10 @@ ig_status ig_infer_run(ig_ctx *ctx, const ig_grid *grid,
         ig_measure_params prm = run_opts->params;
         if (key && run_opts->n_scales && row->scale < run_opts->n_scales)
             prm.scale = run_opts->scales[row->scale];
+        ig__infer_poll poll = {run_opts->progress, run_opts->progress_ud,
+                               (uint64_t)i, (uint64_t)nr};
         st = ig__infer_units_batch(ctx, bm, bg, nb, &pu.u, &prm, infer_opts,
-                                   bo, err);
+                                   &poll, bo, err);
         if (st == IG_ERR_NUMERIC) {
             /* a row undefined on the copied units: one row at a time, the
              * undefined ones left NaN */
@@ -220,6 +234,7 @@ ig_status ig_infer_run(ig_ctx *ctx, const ig_grid *grid,
                                           : nan;
             }
             r->rows[bi[k]] = inf;
+            r->n_done++;
         }
         if (run_opts->progress &&
             run_opts->progress(run_opts->progress_ud,
@@ -234,6 +249,14 @@ ig_status ig_infer_run(ig_ctx *ctx, const ig_grid *grid,
     ig__free(ctx, bo, (nr ? nr : 1) * sizeof *bo);
     ig__free(ctx, done, nr ? nr : 1);
     place_free(ctx, &pu);
+    if (st == IG_ERR_CANCELLED) {
+        /* what was finished stays: the values and the rows done */
+        r->partial = 1;
+        *out = r;
+        return ig__error_set(err, st, 0, 0,
+                             "cancelled: %zu rows have their inference",
+                             r->n_done);
+    }
     if (st != IG_OK) {
         if (st == IG_ERR_NOMEM)
             ig__error_set(err, st, 0, 0, "out of memory");
@@ -242,6 +265,16 @@ ig_status ig_infer_run(ig_ctx *ctx, const ig_grid *grid,
     }
     *out = r;
     return IG_OK;
+}
+
+int ig_infer_results_partial(const ig_infer_results *r)
+{
+    return r ? r->partial : 0;
+}
+
+size_t ig_infer_results_done(const ig_infer_results *r)
+{
+    return r ? r->n_done : 0;
 }
 
 const ig_results *ig_infer_results_values(const ig_infer_results *r)

@@ -22,7 +22,7 @@ same
 $ integrid measures --by CITY --only multi_dissimilarity --test --reps 99 --format json $DATA/tiny.csv | grep -c '"p_value": 0\.'
 2
 $ integrid measures --by CITY --only multi_dissimilarity --ci --reps 9 --level 0.9 --format json $DATA/tiny.csv | grep '"inference"'
-  "inference": {"reps": 9, "seed": 1, "level": 0.90000000000000002, "resample": "residents"},
+  "inference": {"reps": 9, "seed": 1, "level": 0.90000000000000002, "resample": "residents", "partial": false},
 # bad input
 $ integrid measures --by CITY --test --null bogus $DATA/tiny.csv
 ? 2

@@ -631,6 +631,69 @@ static void test_run_grid(void **state)
     ig_grid_destroy(g);
 }
 
+/* Lets the runner's calls (one per task: 3 here) pass, then stops. */
+static int stop_later(void *ud, uint64_t done, uint64_t total)
+{
+    (void)done;
+    (void)total;
+    int *calls = ud;
+    return ++*calls > 3;
+}
+
+/* A progress callback that asks to stop leaves partial results: every
+ * value, no inference for the rows not finished; the places filter leaves
+ * the other places without inference. */
+static void test_run_partial(void **state)
+{
+    (void)state;
+    double a[6] = {10, 0, 10, 0, 10, 0}, b[6] = {0, 10, 0, 10, 0, 10};
+    const double *counts[2] = {a, b};
+    ig_grid *g = grid_from_counts(NULL, 6, 2, counts, GROUPS2);
+    ig_run_opts ro;
+    ig_run_opts_init(&ro);
+    const char *names[2] = {"dissimilarity", "multi_dissimilarity"};
+    ro.measures = names;
+    ro.n_measures = 2;
+    ig_infer_opts o;
+    ig_infer_opts_init(&o);
+    o.test = 1;
+    o.reps = 200;
+    ig_infer_results *r = NULL;
+    ig_error err = {0};
+    int calls = 0;
+    ro.progress = stop_later;
+    ro.progress_ud = &calls;
+    assert_int_equal(ig_infer_run(NULL, g, &ro, &o, &r, &err),
+                     IG_ERR_CANCELLED);
+    assert_non_null(r);
+    assert_int_equal(ig_infer_results_partial(r), 1);
+    assert_int_equal(ig_infer_results_done(r), 0); /* stopped in the draws */
+    assert_true(calls == 4);
+    const ig_inference *x = ig_infer_results_row(r, 2);
+    assert_true(x->value == 1.0);
+    assert_true(isnan(x->p_value) && x->n_null == 0);
+    ig_infer_results_destroy(r);
+    r = NULL;
+    /* the places filter: no place asked for, so no inference at all */
+    ro.progress = NULL;
+    size_t none = 7;
+    o.places = &none;
+    o.n_places = 1;
+    assert_int_equal(ig_infer_run(NULL, g, &ro, &o, &r, &err), IG_OK);
+    assert_int_equal(ig_infer_results_partial(r), 0);
+    assert_int_equal(ig_infer_results_done(r), 0);
+    assert_true(isnan(ig_infer_results_row(r, 0)->p_value));
+    assert_true(ig_infer_results_row(r, 0)->value == 1.0);
+    ig_infer_results_destroy(r);
+    size_t first = 0;
+    o.places = &first;
+    assert_int_equal(ig_infer_run(NULL, g, &ro, &o, &r, &err), IG_OK);
+    assert_int_equal(ig_infer_results_done(r), 3);
+    assert_true(ig_infer_results_row(r, 0)->p_value == 1.0 / 201.0);
+    ig_infer_results_destroy(r);
+    ig_grid_destroy(g);
+}
+
 static void test_alloc_failures(void **state)
 {
     (void)state;
@@ -686,6 +749,7 @@ int main(void)
         cmocka_unit_test(test_total_column),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_run_grid),
+        cmocka_unit_test(test_run_partial),
         cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -400,10 +400,10 @@ static void test_batch_rows(void **state)
         o.null_model = nulls[a];
         ig_inference b1[5], b3[5];
         assert_int_equal(ig__infer_units_batch(c1, ms, groups, 5, &p.u, NULL,
-                                               &o, b1, NULL),
+                                               &o, NULL, b1, NULL),
                          IG_OK);
         assert_int_equal(ig__infer_units_batch(c3, ms, groups, 5, &p.u, NULL,
-                                               &o, b3, NULL),
+                                               &o, NULL, b3, NULL),
                          IG_OK);
         assert_int_equal(memcmp(b1, b3, sizeof b1), 0);
         for (int k = 0; k < 5; k++) {
@@ -426,7 +426,7 @@ static void test_batch_rows(void **state)
     o.reps = 5;
     ig_inference b[2];
     assert_true(ig__infer_units_batch(c1, bad, bad_groups, 2, &p.u, NULL, &o,
-                                      b, NULL) != IG_OK);
+                                      NULL, b, NULL) != IG_OK);
     assert_true(isnan(b[0].value) && isnan(b[1].value));
     ig_ctx_destroy(c1);
     ig_ctx_destroy(c3);
