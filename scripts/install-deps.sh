@@ -16,6 +16,9 @@ packages=(
     libfftw3-dev      # FFT convolution for large weighted kernels (optional at build time)
     libcairo2-dev     # maps, charts and the PDF report
     libjansson-dev    # JSON: policy frameworks and assessments
+    libmicrohttpd-dev # integrid serve: the HTTP server
+    libsqlite3-dev    # integrid serve: the embedded store
+    chromium          # headless browser tests of the report and the web app
     libcmocka-dev     # unit tests
     clang             # fuzz preset (libFuzzer)
     libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for clang 14

@@ -114,14 +114,17 @@ static const char *const section_title[SEC_COUNT] = {
 #define C_COMPARE (1u << CLI_CMD_compare)
 #define C_MAP (1u << CLI_CMD_map)
 #define C_POLICY (1u << CLI_CMD_policy)
-#define C_INFER (C_MEASURES | C_PROFILE | C_BENCHMARK)
+#define C_REPORT (1u << CLI_CMD_report)
+#define C_SERVE (1u << CLI_CMD_serve)
+#define C_INFER (C_MEASURES | C_PROFILE | C_BENCHMARK | C_REPORT)
 #define C_READ (C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | C_PROFILE | \
-                C_LOCAL | C_CHANGE | C_COMPARE | C_MAP | C_POLICY)
-#define C_PLACESET (C_MEASURES | C_BENCHMARK | C_PROFILE | C_MAP | C_POLICY)
-#define C_SPATIAL (C_MEASURES | C_PROFILE | C_LOCAL | C_MAP)
+                C_LOCAL | C_CHANGE | C_COMPARE | C_MAP | C_POLICY | C_REPORT)
+#define C_PLACESET (C_MEASURES | C_BENCHMARK | C_PROFILE | C_MAP | C_POLICY | \
+                    C_REPORT)
+#define C_SPATIAL (C_MEASURES | C_PROFILE | C_LOCAL | C_MAP | C_REPORT)
 #define C_ALL (C_FORMATS | C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | \
                C_PROFILE | C_LOCAL | C_CHANGE | C_COMPARE | C_MAP | \
-               C_POLICY | C_VERSION | C_HELP)
+               C_POLICY | C_REPORT | C_SERVE | C_VERSION | C_HELP)
 
 typedef struct opt_def {
     const char *name; /* long name */
@@ -193,7 +196,7 @@ static const opt_def opt_table[] = {
      "compute only these measures (default: every measure that needs no "
      "coordinates; 'spatial' adds the spatial ones, 'all' is every one; "
      "see --list)"},
-    {"measures", OPT_MEASURES, "M1,M2,...", C_BENCHMARK | C_COMPARE,
+    {"measures", OPT_MEASURES, "M1,M2,...", C_BENCHMARK | C_COMPARE | C_REPORT,
      SEC_MEASURE, CHECKED,
      "compare these measures (default: every measure that needs no "
      "simulation; see 'integrid measures --list')"},
@@ -314,22 +317,23 @@ static const opt_def opt_table[] = {
      "FILE, atomically"},
     {"place", OPT_PLACE, "ID|NAME", C_BENCHMARK, SEC_PLACES, STR(place),
      "the place to benchmark: its id, or its name (e.g. Lyon)"},
-    {"place", OPT_PLACE, "ID|NAME", C_MAP | C_POLICY, SEC_PLACES, STR(place),
+    {"place", OPT_PLACE, "ID|NAME", C_MAP | C_POLICY | C_REPORT, SEC_PLACES,
+     STR(place),
      "the place: its id, or its name (e.g. Lyon); default: the whole grid"},
-    {"peers", OPT_PEERS, "K", C_BENCHMARK, SEC_PLACES, CHECKED,
+    {"peers", OPT_PEERS, "K", C_BENCHMARK | C_REPORT, SEC_PLACES, CHECKED,
      "number of nearest peers on context variables (default: 10)"},
     {"peers-out", OPT_PEERS_OUT, "FILE", C_BENCHMARK, SEC_PLACES,
      STR(peers_out),
      "also write the peer list (rank, id, name, distance, z-scores) as CSV "
      "to FILE, atomically"},
-    {"native", OPT_NATIVE, "GROUP", C_BENCHMARK, SEC_PLACES, STR(native),
+    {"native", OPT_NATIVE, "GROUP", C_BENCHMARK | C_REPORT, SEC_PLACES, STR(native),
      "the native-born group; the others are foreign-born (default: NAT "
      "when present, else the first group)"},
-    {"eu-group", OPT_EU_GROUP, "GROUP", C_BENCHMARK, SEC_PLACES,
+    {"eu-group", OPT_EU_GROUP, "GROUP", C_BENCHMARK | C_REPORT, SEC_PLACES,
      STR(eu_group),
      "foreign-born group born in another EU state (default: EU_OTH when "
      "present)"},
-    {"movers", OPT_MOVERS, "COL", C_BENCHMARK, SEC_PLACES, STR(movers),
+    {"movers", OPT_MOVERS, "COL", C_BENCHMARK | C_REPORT, SEC_PLACES, STR(movers),
      "column of residents who moved in from abroad in the last year "
      "(default: CHG_OUT, Eurostat's 'residence one year before outside the "
      "country', when present)"},
@@ -945,7 +949,7 @@ static int check_combination(cli_opts *o)
     if (o->cmd == CLI_CMD_info || o->cmd == CLI_CMD_measures ||
         o->cmd == CLI_CMD_places || o->cmd == CLI_CMD_benchmark ||
         o->cmd == CLI_CMD_profile || o->cmd == CLI_CMD_local ||
-        o->cmd == CLI_CMD_map) {
+        o->cmd == CLI_CMD_map || o->cmd == CLI_CMD_report) {
         if (!o->input && isatty(STDIN_FILENO)) {
             cli_usage_error(cmd,
                             "no input FILE given (use '-' to read "
@@ -1046,7 +1050,7 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
                    cmd == CLI_CMD_places || cmd == CLI_CMD_benchmark ||
                    cmd == CLI_CMD_profile || cmd == CLI_CMD_local ||
                    cmd == CLI_CMD_map || cmd == CLI_CMD_policy ||
-                   cmd == CLI_CMD_help)
+                   cmd == CLI_CMD_report || cmd == CLI_CMD_help)
                       ? 1
                   : cmd == CLI_CMD_change || cmd == CLI_CMD_compare ? 2
                                           : 0;

@@ -41,6 +41,8 @@ set(IG_CLI_TRANSCRIPTS
 # The render and policy modules append their transcripts in their own lists.
 include(${CMAKE_CURRENT_LIST_DIR}/map.cmake OPTIONAL)
 include(${CMAKE_CURRENT_LIST_DIR}/policy.cmake OPTIONAL)
+include(${CMAKE_CURRENT_LIST_DIR}/report.cmake OPTIONAL)
+include(${CMAKE_CURRENT_LIST_DIR}/serve.cmake OPTIONAL)
 foreach(t IN LISTS IG_CLI_TRANSCRIPTS)
   add_test(NAME cli.${t}
     COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/cli/run_cli.sh"
