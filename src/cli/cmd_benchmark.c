@@ -9,7 +9,10 @@
  * places here. Output: a table for people; CSV rows
  * place,measure,group,value,set,n,rank,percentile,median; JSON with the
  * rows, the context variables and the peers; --peers-out writes the peer
- * list as CSV. */
+ * list as CSV. With --ci / --test the place's own values get their
+ * inference (ig_infer_run limited to that place): ci_low,ci_high and
+ * null_mean,null_sd,p_value on the right of its rows, the same on every
+ * comparison set. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -32,6 +35,8 @@ typedef struct bench_data {
     size_t ncols;
     double *values;         /* n x ncols */
     const char *native, *eu, *movers; /* names used, NULL when none */
+    int ci, test;           /* inference columns asked for */
+    const ig_inference **inf; /* ncols: the place's inference, or NULL */
 } bench_data;
 
 /* Context variables of every place; 0 after reporting a usage problem. */
@@ -104,8 +109,11 @@ static int fill_places(cli_env *env, const cli_opts *o, bench_data *d)
     return 1;
 }
 
-/* Measure columns from the results: the rows of one place, in order. */
-static int fill_values(cli_env *env, const ig_results *res, bench_data *d)
+/* Measure columns from the results: the rows of one place, in order;
+ * with ir, the inference of place row `prow`'s columns. */
+static int fill_values(cli_env *env, const ig_results *res,
+                       const ig_infer_results *ir, size_t prow,
+                       bench_data *d)
 {
     size_t nrows = ig_results_nrows(res);
     size_t np = ig_results_nplaces(res);
@@ -122,6 +130,11 @@ static int fill_values(cli_env *env, const ig_results *res, bench_data *d)
         col_of_row[j] = d->ncols++;
     }
     d->values = cli_xmalloc((d->n * d->ncols + 1) * sizeof *d->values);
+    d->inf = cli_xmalloc((d->ncols + 1) * sizeof *d->inf);
+    for (size_t c = 0; c < d->ncols; c++) d->inf[c] = NULL;
+    for (size_t j = 0; ir && j < per; j++)
+        if (col_of_row[j] != (size_t)-1)
+            d->inf[col_of_row[j]] = ig_infer_results_row(ir, prow * per + j);
     for (size_t b = 0; b < d->n; b++) {
         size_t p = d->row_of[b];
         for (size_t j = 0; j < per; j++) {
@@ -152,7 +165,10 @@ static const char *col_group(const bench_data *d, size_t c)
 static void write_csv(FILE *fp, const bench_data *d, const ig_bench *b)
 {
     const ig_bench_place *me = &d->places[ig_bench_place_row(b)];
-    fputs("place,measure,group,value,set,n,rank,percentile,median\n", fp);
+    fputs("place,measure,group,value,set,n,rank,percentile,median", fp);
+    if (d->ci) fputs(",ci_low,ci_high", fp);
+    if (d->test) fputs(",null_mean,null_sd,p_value", fp);
+    fputc('\n', fp);
     for (size_t c = 0; c < d->ncols; c++) {
         for (int s = 0; s < IG_BENCH_NSETS; s++) {
             const ig_bench_stat *st = ig_bench_stat_get(b, c, s);
@@ -169,6 +185,22 @@ static void write_csv(FILE *fp, const bench_data *d, const ig_bench *b)
             cli_csv_num(fp, st->percentile);
             fputc(',', fp);
             cli_csv_num(fp, st->median);
+            const ig_inference *x = d->inf ? d->inf[c] : NULL;
+            const double nan = (double)NAN;
+            if (d->ci) {
+                fputc(',', fp);
+                cli_csv_num(fp, x ? x->ci_low : nan);
+                fputc(',', fp);
+                cli_csv_num(fp, x ? x->ci_high : nan);
+            }
+            if (d->test) {
+                fputc(',', fp);
+                cli_csv_num(fp, x ? x->null_mean : nan);
+                fputc(',', fp);
+                cli_csv_num(fp, x ? x->null_sd : nan);
+                fputc(',', fp);
+                cli_csv_num(fp, x ? x->p_value : nan);
+            }
             fputc('\n', fp);
         }
     }
@@ -319,6 +351,21 @@ static void write_json(FILE *fp, const cli_opts *o, const bench_data *d,
             cli_json_num(fp, st->percentile);
             fputs(", \"median\": ", fp);
             cli_json_num(fp, st->median);
+            const ig_inference *x = d->inf ? d->inf[c] : NULL;
+            if (d->ci && x) {
+                fputs(", \"ci_low\": ", fp);
+                cli_json_num(fp, x->ci_low);
+                fputs(", \"ci_high\": ", fp);
+                cli_json_num(fp, x->ci_high);
+            }
+            if (d->test && x) {
+                fputs(", \"null_mean\": ", fp);
+                cli_json_num(fp, x->null_mean);
+                fputs(", \"null_sd\": ", fp);
+                cli_json_num(fp, x->null_sd);
+                fputs(", \"p_value\": ", fp);
+                cli_json_num(fp, x->p_value);
+            }
             fputc('}', fp);
         }
     }
@@ -400,6 +447,16 @@ static void write_table(FILE *fp, const bench_data *d, const ig_bench *b)
             cli_appendf(line, sizeof line, &len, "  %22s", cell);
         }
         fprintf(fp, "%s\n", line);
+        const ig_inference *x = d->inf ? d->inf[c] : NULL;
+        if (x && (d->ci || d->test)) {
+            fprintf(fp, "%*s", (int)(wm + wg + 4), "");
+            if (d->ci && isfinite(x->ci_low))
+                fprintf(fp, "CI [%.4f, %.4f]  ", x->ci_low, x->ci_high);
+            if (d->test && isfinite(x->p_value))
+                fprintf(fp, "random allocation %.4f (sd %.4f), p = %.4g",
+                        x->null_mean, x->null_sd, x->p_value);
+            fputc('\n', fp);
+        }
     }
 
     const ig_bench_var *v = ig_bench_vars(b);
@@ -481,6 +538,11 @@ int cli_cmd_benchmark(int argc, char **argv)
     cli_opts o;
     int code;
     if (!cli_opts_parse(CLI_CMD_benchmark, argc, argv, &o, &code)) return code;
+    ig_infer_opts io;
+    if (!cli_infer_opts(&o, &io)) {
+        cli_opts_free(&o);
+        return CLI_EXIT_USAGE;
+    }
     cli_env env;
     cli_env_init(&env, "benchmark", &o);
     cli_out out;
@@ -490,6 +552,7 @@ int cli_cmd_benchmark(int argc, char **argv)
     ig_grid *grid = NULL;
     ig_placeset *ps = NULL;
     ig_results *res = NULL;
+    ig_infer_results *ires = NULL;
     ig_bench *b = NULL;
     bench_data d;
     memset(&d, 0, sizeof d);
@@ -539,13 +602,35 @@ int cli_cmd_benchmark(int argc, char **argv)
     ro.progress_ud = &env.progress;
     cli_progress_phase(&env.progress, "computing", 0);
     ig_error err = {0};
-    ig_status st = ig_measures_run(ctx, ig_placeset_grid(ps), &ro, &res, &err);
+    ig_status st;
+    const ig_results *vals = NULL;
+    size_t prow = d.row_of[place];
+    if (io.ci || io.test) {
+        /* inference for the benchmarked place only */
+        io.places = &prow;
+        io.n_places = 1;
+        d.ci = io.ci;
+        d.test = io.test;
+        cli_soft_interrupt(1);
+        st = ig_infer_run(ctx, ig_placeset_grid(ps), &ro, &io, &ires, &err);
+        cli_soft_interrupt(0);
+        if (st == IG_ERR_CANCELLED && cli_interrupted()) {
+            cli_progress_clear(&env.progress);
+            cli_error(&env, "interrupted");
+            rc = CLI_EXIT_INTERRUPTED;
+            goto done;
+        }
+        if (st == IG_OK) vals = ig_infer_results_values(ires);
+    } else {
+        st = ig_measures_run(ctx, ig_placeset_grid(ps), &ro, &res, &err);
+        vals = res;
+    }
     cli_progress_clear(&env.progress);
     if (st != IG_OK) {
         cli_report(&env, st, &err, NULL);
         goto done;
     }
-    if (!fill_values(&env, res, &d)) goto done;
+    if (!fill_values(&env, vals, ires, prow, &d)) goto done;
 
     ig_bench_input in = {d.n, d.places, d.ncols, d.values};
     ig_bench_opts bo;
@@ -574,8 +659,10 @@ done:
     free(d.places);
     free(d.cols);
     free(d.values);
+    free((void *)d.inf);
     ig_bench_destroy(b);
     ig_results_destroy(res);
+    ig_infer_results_destroy(ires);
     ig_placeset_destroy(ps);
     ig_grid_destroy(grid);
     ig_ctx_destroy(ctx);

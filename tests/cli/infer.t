@@ -23,6 +23,14 @@ $ integrid measures --by CITY --only multi_dissimilarity --test --reps 99 --form
 2
 $ integrid measures --by CITY --only multi_dissimilarity --ci --reps 9 --level 0.9 --format json $DATA/tiny.csv | grep '"inference"'
   "inference": {"reps": 9, "seed": 1, "level": 0.90000000000000002, "resample": "residents", "partial": false},
+# benchmark: the place's rows get the inference columns on the right, the
+# same on every comparison set, p a multiple of 1/100
+$ integrid benchmark --by CITY --place Alpha --measures dissimilarity --ci --test --reps 99 --format csv $DATA/tiny.csv 2>/dev/null | head -1
+place,measure,group,value,set,n,rank,percentile,median,ci_low,ci_high,null_mean,null_sd,p_value
+$ integrid benchmark --by CITY --place Alpha --measures dissimilarity --ci --test --reps 99 --format csv $DATA/tiny.csv 2>/dev/null | awk -F, '$3 == "NAT" { print $10 != "" && $10 <= $4 && $4 <= $11, ($14 * 100) == int($14 * 100 + 0.5) }' | sort -u
+1 1
+$ integrid benchmark --by CITY --place Alpha --measures dissimilarity --test --reps 99 --format csv $DATA/tiny.csv 2>/dev/null | awk -F, 'NR > 1 && $3 == "NAT"' | cut -d, -f10- | sort -u | wc -l
+1
 # bad input
 $ integrid measures --by CITY --test --null bogus $DATA/tiny.csv
 ? 2
