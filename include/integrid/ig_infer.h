@@ -48,6 +48,29 @@ typedef enum ig_null_model {
                                   IG_ERR_DISABLED for one place */
 } ig_null_model;
 
+/** How the published counts may differ from the true ones. */
+typedef enum ig_noise_kind {
+    IG_NOISE_NONE = 0,    /**< the counts are exact */
+    IG_NOISE_ROUND = 1,   /**< rounded to a multiple of param (base b):
+                               the true count is any whole number that
+                               rounds to it, y - floor((b-1)/2) ..
+                               y + floor(b/2), at least 0 */
+    IG_NOISE_PERTURB = 2  /**< perturbed by at most +-param (cell-key
+                               perturbation): y - K .. y + K; a published
+                               0 stays 0 and a positive count stays >= 1 */
+} ig_noise_kind;
+
+/** A noise model: the true count is drawn uniformly from the whole numbers
+ *  that could have been published as the count seen. */
+typedef struct ig_noise {
+    ig_noise_kind kind;
+    int param; /**< base b >= 2 (round) or K >= 1 (perturb) */
+} ig_noise;
+
+/** Parse "round:B" or "perturb:K" (or "none"). @return IG_OK, or
+ *  IG_ERR_DOMAIN with a message in @p err. */
+IG_API ig_status ig_noise_parse(const char *s, ig_noise *out, ig_error *err);
+
 /** Options of the inference. ig_infer_opts_init() sets the defaults
  *  shown. */
 typedef struct ig_infer_opts {
@@ -63,6 +86,11 @@ typedef struct ig_infer_opts {
      *  get inference, the others only their values; NULL: every place */
     const size_t *places;
     size_t n_places;
+    /** A noise model of the published counts (IG_NOISE_NONE). With one,
+     *  every bootstrap replicate first draws true counts from it, so the
+     *  intervals carry the noise too, and reps more draws measure what the
+     *  noise alone does (noise_bias, noise_sd, noise_share). */
+    ig_noise noise;
 } ig_infer_opts;
 
 IG_API void ig_infer_opts_init(ig_infer_opts *o);
@@ -88,6 +116,12 @@ typedef struct ig_inference {
     double z;            /**< (value - expected) / null_sd */
     int n_boot;          /**< bootstrap replicates where it was defined */
     int n_null;          /**< null draws where it was defined */
+    /** With a noise model: the measure on counts redrawn from it (no
+     *  other resampling): mean minus the value (what the noise adds on
+     *  average), the sd, and that bias as a share of the value (how much of
+     *  the value the noise could explain). */
+    double noise_bias, noise_sd, noise_share;
+    int n_noise;         /**< noise draws where it was defined */
 } ig_inference;
 
 /**

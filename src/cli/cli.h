@@ -247,11 +247,14 @@ void cli_log_cb(void *ud, ig_log_level level, const char *msg);
 
 /* The inference columns, in output order: --ci gives columns [0,
  * CLI_INF_CI) (ci_low, ci_high, ci_bca_low, ci_bca_high), --test
- * [CLI_INF_CI, CLI_INF_ALL) (null_mean, null_sd, p_value, expected,
- * corrected, z). Shared by measures and profile. */
-enum { CLI_INF_CI = 4, CLI_INF_ALL = 10 };
+ * [CLI_INF_CI, CLI_INF_TEST) (null_mean, null_sd, p_value, expected,
+ * corrected, z), --noise [CLI_INF_TEST, CLI_INF_ALL) (noise_bias,
+ * noise_sd, noise_share). Shared by measures and profile. */
+enum { CLI_INF_CI = 4, CLI_INF_TEST = 10, CLI_INF_ALL = 13 };
 const char *cli_inf_name(int c);
 void cli_inf_values(const ig_inference *x, double v[CLI_INF_ALL]);
+/* Whether column c is written with these options. */
+int cli_inf_wanted(int c, int ci, int test, int noise);
 
 /* Memory that the CLI cannot do without: exits with status 1 on failure. */
 void *cli_xmalloc(size_t n);

@@ -163,8 +163,8 @@ static const char *place_name(const ig_grid *g, const ig_results *res, size_t p)
 
 /* What --ci and --test add, and where to find it. */
 typedef struct inf_cols {
-    int ci, test;
-    const ig_infer_results *ir; /* NULL without --ci / --test */
+    int ci, test, noise;
+    const ig_infer_results *ir; /* NULL without --ci / --test / --noise */
     const ig_results *res;
     int partial; /* interrupted: some rows have no inference */
 } inf_cols;
@@ -182,9 +182,9 @@ static void write_csv(FILE *fp, const ig_grid *g, const ig_results *res,
                       const inf_cols *ic)
 {
     fputs("place,measure,group,value", fp);
-    for (int c = ic->ci ? 0 : CLI_INF_CI;
-         c < (ic->test ? CLI_INF_ALL : CLI_INF_CI); c++)
-        fprintf(fp, ",%s", cli_inf_name(c));
+    for (int c = 0; c < CLI_INF_ALL; c++)
+        if (cli_inf_wanted(c, ic->ci, ic->test, ic->noise))
+            fprintf(fp, ",%s", cli_inf_name(c));
     fputc('\n', fp);
     size_t n = ig_results_nrows(res);
     char name[256];
@@ -203,8 +203,8 @@ static void write_csv(FILE *fp, const ig_grid *g, const ig_results *res,
         if (x) {
             double v[CLI_INF_ALL];
             cli_inf_values(x, v);
-            for (int c = ic->ci ? 0 : CLI_INF_CI;
-                 c < (ic->test ? CLI_INF_ALL : CLI_INF_CI); c++) {
+            for (int c = 0; c < CLI_INF_ALL; c++) {
+                if (!cli_inf_wanted(c, ic->ci, ic->test, ic->noise)) continue;
                 fputc(',', fp);
                 cli_csv_num(fp, v[c]);
             }
@@ -246,7 +246,7 @@ static void write_json(FILE *fp, const cli_opts *o, const ig_grid *g,
             o->params.seed, o->params.reps);
     cli_json_num(fp, o->params.atkinson_b);
     fprintf(fp, ", \"thresholds\": %d}", o->params.n_thresholds);
-    if (ic->ci || ic->test) {
+    if (ic->ci || ic->test || ic->noise) {
         fprintf(fp, ",\n  \"inference\": {\"reps\": %d, \"seed\": %" PRIu64,
                 o->reps_set ? o->params.reps : 999, o->params.seed);
         if (ic->ci) {
@@ -258,6 +258,10 @@ static void write_json(FILE *fp, const cli_opts *o, const ig_grid *g,
         if (ic->test) {
             fputs(", \"null\": ", fp);
             cli_json_str(fp, o->null_model ? o->null_model : "random");
+        }
+        if (ic->noise) {
+            fputs(", \"noise\": ", fp);
+            cli_json_str(fp, o->noise);
         }
         fprintf(fp, ", \"partial\": %s", ic->partial ? "true" : "false");
         fputc('}', fp);
@@ -320,8 +324,8 @@ static void write_json(FILE *fp, const cli_opts *o, const ig_grid *g,
         if (x) {
             double v[CLI_INF_ALL];
             cli_inf_values(x, v);
-            for (int c = ic->ci ? 0 : CLI_INF_CI;
-                 c < (ic->test ? CLI_INF_ALL : CLI_INF_CI); c++) {
+            for (int c = 0; c < CLI_INF_ALL; c++) {
+                if (!cli_inf_wanted(c, ic->ci, ic->test, ic->noise)) continue;
                 fprintf(fp, ", \"%s\": ", cli_inf_name(c));
                 cli_json_num(fp, v[c]);
             }
@@ -650,9 +654,6 @@ int cli_cmd_measures(int argc, char **argv)
 
     if (o.list) {
         list_measures(out.fp, fmt);
-    } else if (o.noise) {
-        cli_error(&env, "--noise is not available yet; run without it");
-        goto done;
     } else {
         ctx = cli_make_ctx(&env, &o);
         if (!ctx) goto done;
@@ -680,7 +681,8 @@ int cli_cmd_measures(int argc, char **argv)
         ig_error err = {0};
         ig_status st;
         int partial = 0;
-        if (io.ci || io.test) {
+        int noisy = io.noise.kind != IG_NOISE_NONE;
+        if (io.ci || io.test || noisy) {
             /* Ctrl-C stops the draws and keeps what is done */
             cli_soft_interrupt(1);
             st = ig_infer_run(ctx, rg, &ro, &io, &ires, &err);
@@ -715,7 +717,7 @@ int cli_cmd_measures(int argc, char **argv)
                       r->message ? r->message : ig_strerror(r->status));
             goto done;
         }
-        inf_cols ic = {io.ci, io.test, ires, res, partial};
+        inf_cols ic = {io.ci, io.test, noisy, ires, res, partial};
         if (fmt == CLI_FMT_JSON)
             write_json(out.fp, &o, rg, res, pset, &ic);
         else if (fmt == CLI_FMT_CSV)

@@ -29,7 +29,7 @@ typedef struct profile {
     point *values;   /* n_rows * n_scales, series by series */
     const ig_results *first; /* the rows; series i starts at row
                                 i * n_scales */
-    int ci, test;      /* inference columns */
+    int ci, test, noise; /* inference columns */
 } profile;
 
 static const char *place_name(const ig_grid *g, const ig_results *res,
@@ -63,15 +63,10 @@ static double slope(const profile *pr, size_t row)
     return sxx > 0 ? sxy / sxx : (double)NAN;
 }
 
-/* The inference columns asked for: [inf_first, inf_end). */
-static int inf_first(const profile *pr)
+/* Whether inference column c is asked for. */
+static int inf_wanted(const profile *pr, int c)
 {
-    return pr->ci ? 0 : CLI_INF_CI;
-}
-
-static int inf_end(const profile *pr)
-{
-    return pr->test ? CLI_INF_ALL : pr->ci ? CLI_INF_CI : 0;
+    return cli_inf_wanted(c, pr->ci, pr->test, pr->noise);
 }
 
 /* The inference values of a point; 0 when it has none (undefined value,
@@ -92,8 +87,8 @@ static void write_csv(FILE *fp, const ig_grid *g, const profile *pr,
                       const cli_opts *o)
 {
     fputs("place,measure,group,scale,value,unit,kernel", fp);
-    for (int c = inf_first(pr); c < inf_end(pr); c++)
-        fprintf(fp, ",%s", cli_inf_name(c));
+    for (int c = 0; c < CLI_INF_ALL; c++)
+        if (inf_wanted(pr, c)) fprintf(fp, ",%s", cli_inf_name(c));
     fputc('\n', fp);
     const char *kernel =
         pr->is_k ? "knn" : ig_kernel_name(o->params.scale.kernel);
@@ -114,7 +109,8 @@ static void write_csv(FILE *fp, const ig_grid *g, const profile *pr,
             fprintf(fp, ",%s,%s", pr->is_k ? "residents" : "m", kernel);
             double v[CLI_INF_ALL];
             int have = point_inf(p, v);
-            for (int c = inf_first(pr); c < inf_end(pr); c++) {
+            for (int c = 0; c < CLI_INF_ALL; c++) {
+                if (!inf_wanted(pr, c)) continue;
                 fputc(',', fp);
                 if (have) cli_csv_num(fp, v[c]);
             }
@@ -161,7 +157,8 @@ static void write_json(FILE *fp, const ig_grid *g, const profile *pr,
             else
                 fputs("null", fp);
         }
-        for (int c = inf_first(pr); c < inf_end(pr); c++) {
+        for (int c = 0; c < CLI_INF_ALL; c++) {
+            if (!inf_wanted(pr, c)) continue;
             fprintf(fp, "], \"%s\": [", cli_inf_name(c));
             for (size_t s2 = 0; s2 < pr->n_scales; s2++) {
                 double v[CLI_INF_ALL];
@@ -339,7 +336,7 @@ int cli_cmd_profile(int argc, char **argv)
     ig_error err = {0};
     ig_status st;
     const ig_results *rs = NULL;
-    if (o.ci || o.test) {
+    if (o.ci || o.test || io.noise.kind != IG_NOISE_NONE) {
         /* Ctrl-C stops the draws and keeps what is done */
         cli_soft_interrupt(1);
         st = ig_infer_run(ctx, rg, &ro, &io, &ires, &err);
@@ -380,6 +377,7 @@ int cli_cmd_profile(int argc, char **argv)
     pr.first = rs;
     pr.ci = o.ci;
     pr.test = o.test;
+    pr.noise = io.noise.kind != IG_NOISE_NONE;
     if (fmt == CLI_FMT_JSON)
         write_json(out.fp, rg, &pr, &o);
     else if (fmt == CLI_FMT_CSV)

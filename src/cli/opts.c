@@ -265,8 +265,9 @@ static const opt_def opt_table[] = {
      "default), systematic, evenness, composition, permutation (cells, for "
      "spatial measures)"},
     {"noise", OPT_NOISE, "MODEL", C_INFER, SEC_MEASURE, STR(noise),
-     "perturbation of the published counts propagated into --ci: round:B "
-     "(rounded to base B) or perturb:K (+-K)"},
+     "noise of the published counts: round:B (rounded to base B) or "
+     "perturb:K (moved by at most +-K); it goes into the --ci intervals, and "
+     "columns noise_bias,noise_sd,noise_share say what it alone does"},
     {"permutations", OPT_PERMUTATIONS, "N", C_LOCAL | C_MAP, SEC_MEASURE, CHECKED,
      "permutations for the LISA pseudo p-values (default: 999)"},
     {"fdr", OPT_FDR, "Q", C_LOCAL | C_MAP, SEC_MEASURE, CHECKED,
@@ -1119,6 +1120,13 @@ int cli_infer_opts(const cli_opts *o, ig_infer_opts *io)
                         "systematic, evenness or composition",
                         o->null_model);
         return 0;
+    }
+    if (o->noise) {
+        ig_error e = {0};
+        if (ig_noise_parse(o->noise, &io->noise, &e) != IG_OK) {
+            cli_usage_error(cmd, "--noise: %s", e.msg);
+            return 0;
+        }
     }
     return 1;
 }

@@ -530,7 +530,8 @@ const char *cli_inf_name(int c)
 {
     static const char *const names[CLI_INF_ALL] = {
         "ci_low",    "ci_high", "ci_bca_low", "ci_bca_high", "null_mean",
-        "null_sd",   "p_value", "expected",   "corrected",   "z"};
+        "null_sd",   "p_value", "expected",   "corrected",   "z",
+        "noise_bias", "noise_sd", "noise_share"};
     return c >= 0 && c < CLI_INF_ALL ? names[c] : "";
 }
 
@@ -546,4 +547,13 @@ void cli_inf_values(const ig_inference *x, double v[CLI_INF_ALL])
     v[7] = x->expected;
     v[8] = x->corrected;
     v[9] = x->z;
+    v[10] = x->noise_bias;
+    v[11] = x->noise_sd;
+    v[12] = x->noise_share;
+}
+
+int cli_inf_wanted(int c, int ci, int test, int noise)
+{
+    if (c < 0 || c >= CLI_INF_ALL) return 0;
+    return c < CLI_INF_CI ? ci : c < CLI_INF_TEST ? test : noise;
 }

@@ -361,6 +361,28 @@ void ig__ralloc_draw(const ig__ralloc *ra, ig_rng *r, const uint64_t *gtot,
     }
 }
 
+uint64_t ig__infer_noisy(ig_rng *r, const ig_noise *nz, uint64_t y)
+{
+    uint64_t lo = y, hi = y, p = nz->param > 0 ? (uint64_t)nz->param : 0;
+    if (nz->kind == IG_NOISE_ROUND && p >= 2) {
+        uint64_t down = (p - 1) / 2, up = p / 2;
+        lo = y > down ? y - down : 0;
+        hi = y + up;
+    } else if (nz->kind == IG_NOISE_PERTURB && p >= 1) {
+        if (y == 0) return 0; /* zeros are published as they are */
+        lo = y > p ? y - p : 1;
+        hi = y + p;
+    }
+    if (hi <= lo) return lo;
+    uint64_t span = hi - lo + 1;
+    /* uniform in [0, span) without modulo bias */
+    uint64_t lim = UINT64_MAX - UINT64_MAX % span, x;
+    do {
+        x = ig__rng_next(r);
+    } while (x >= lim);
+    return lo + x % span;
+}
+
 double ig__infer_pnorm(double x)
 {
     return 0.5 * erfc(-x / 1.41421356237309504880);

@@ -30,8 +30,10 @@
 #include "integrid/ig_infer.h"
 #include "measures/measure_impl.h"
 
-/* Streams of the null draws start here, far from the bootstrap's. */
+/* Streams of the null draws start here, far from the bootstrap's, and
+ * those of the noise-only draws further on. */
 #define NULL_STREAM (UINT64_C(1) << 40)
+#define NOISE_STREAM (UINT64_C(1) << 41)
 /* Jackknife groups for BCa: every cell alone up to this many cells, else
  * this many contiguous blocks of cells. */
 #define JACK_GROUPS 200
@@ -44,7 +46,8 @@ enum {
     MODE_NULL_RANDOM,
     MODE_NULL_PERM,
     MODE_NULL_SYSTEMATIC,
-    MODE_NULL_EVENNESS
+    MODE_NULL_EVENNESS,
+    MODE_NOISE /* the data redrawn from the noise model, nothing else */
 };
 
 typedef struct job {
@@ -73,6 +76,8 @@ typedef struct job {
     int has_ra;
     double *tot_d;  /* n: ctot as doubles (the random null keeps them) */
     size_t pool_len; /* entries of scratch.pool */
+    ig_noise noise; /* of the published counts */
+    int noisy;      /* noise.kind != IG_NOISE_NONE */
     const ig__infer_poll *poll; /* NULL: never asks */
     pthread_mutex_t poll_mu;
     atomic_int stop; /* the poll asked to stop */
@@ -142,6 +147,9 @@ typedef struct scratch {
     uint64_t *cells; /* nc * n, systematic and evenness nulls only */
     double *vals;    /* rows: one replicate's values */
     ig_status *sts;  /* rows: their statuses */
+    uint64_t *ncnt;  /* n * nc: counts redrawn from the noise model */
+    double *npw;     /* n * nc: the same as doubles */
+    uint64_t *nctot; /* n: their cell totals */
 } scratch;
 
 static void scratch_free(ig_ctx *ctx, scratch *s, const job *j)
@@ -155,6 +163,9 @@ static void scratch_free(ig_ctx *ctx, scratch *s, const job *j)
     ig__free(ctx, s->cells, n * j->nc * sizeof *s->cells);
     ig__free(ctx, s->vals, j->rows * sizeof *s->vals);
     ig__free(ctx, s->sts, j->rows * sizeof *s->sts);
+    ig__free(ctx, s->ncnt, n * j->nc * sizeof *s->ncnt);
+    ig__free(ctx, s->npw, n * j->nc * sizeof *s->npw);
+    ig__free(ctx, s->nctot, n * sizeof *s->nctot);
 }
 
 static ig_status scratch_alloc(ig_ctx *ctx, scratch *s, const job *j)
@@ -171,9 +182,17 @@ static ig_status scratch_alloc(ig_ctx *ctx, scratch *s, const job *j)
     int drawn = j->mode == MODE_NULL_SYSTEMATIC ||
                 j->mode == MODE_NULL_EVENNESS;
     if (drawn) s->cells = ig__calloc(ctx, n * j->nc, sizeof *s->cells);
+    int noisy = j->noisy && (j->mode == MODE_BOOT_RES ||
+                             j->mode == MODE_BOOT_CELLS ||
+                             j->mode == MODE_NOISE);
+    if (noisy) {
+        s->ncnt = ig__calloc(ctx, n * j->nc, sizeof *s->ncnt);
+        s->npw = ig__calloc(ctx, n * j->nc, sizeof *s->npw);
+        s->nctot = ig__calloc(ctx, n, sizeof *s->nctot);
+    }
     if (!s->block || !s->idx || !s->pool || !s->colp || !s->counts ||
-        !s->vals ||
-        !s->sts || (drawn && !s->cells)) {
+        !s->vals || !s->sts || (drawn && !s->cells) ||
+        (noisy && (!s->ncnt || !s->npw || !s->nctot))) {
         scratch_free(ctx, s, j);
         return IG_ERR_NOMEM;
     }
@@ -222,6 +241,23 @@ static ig_status compute_rows(const job *j, const scratch *s,
     return first;
 }
 
+/* The place's counts redrawn from the noise model into the scratch:
+ * every category of every cell, independently. */
+static void redraw_noise(const job *j, scratch *s, ig_rng *r)
+{
+    size_t n = j->n, nc = j->nc;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t = 0;
+        for (size_t c = 0; c < nc; c++) {
+            uint64_t x = ig__infer_noisy(r, &j->noise, j->cnt[i * nc + c]);
+            s->ncnt[i * nc + c] = x;
+            s->npw[i * nc + c] = (double)x;
+            t += x;
+        }
+        s->nctot[i] = t;
+    }
+}
+
 /* Replicate rep in the scratch s (every slot it reads is written first). */
 static ig_status replicate(job *j, scratch *sp, size_t rep)
 {
@@ -233,17 +269,30 @@ static ig_status replicate(job *j, scratch *sp, size_t rep)
     ig_units v = *j->u;
     double *area = s.block + (j->ng + 1) * n;
     const double *tot = s.block + j->ng * n;
+    /* with a noise model the bootstrap starts from counts redrawn from it */
+    const uint64_t *cnt = j->cnt, *ctot = j->ctot;
+    const double *pw = j->pw;
+    if (s.ncnt && j->mode != MODE_NOISE) {
+        redraw_noise(j, &s, &r);
+        cnt = s.ncnt;
+        ctot = s.nctot;
+        pw = s.npw;
+    }
     switch (j->mode) {
+        case MODE_NOISE:
+            redraw_noise(j, &s, &r);
+            for (size_t i = 0; i < n; i++) put_cell(j, &s, i, s.ncnt + i * nc);
+            break;
         case MODE_BOOT_RES:
             for (size_t i = 0; i < n; i++) {
-                ig__rng_multinomial(&r, j->ctot[i], j->pw + i * nc, nc, draw);
+                ig__rng_multinomial(&r, ctot[i], pw + i * nc, nc, draw);
                 put_cell(j, &s, i, draw);
             }
             break;
         case MODE_BOOT_CELLS:
             for (size_t i = 0; i < n; i++) {
                 size_t k = uniform_index(&r, n);
-                put_cell(j, &s, i, j->cnt + k * nc);
+                put_cell(j, &s, i, cnt + k * nc);
                 if (j->u->area) area[i] = j->u->area[k];
             }
             if (j->u->area) v.area = area;
@@ -441,10 +490,18 @@ static void bca(const double *b, size_t B, double value, const double *jk,
 static ig_status check_opts(const ig_measure_info *m, const ig_infer_opts *o,
                             ig_error *err)
 {
-    if ((o->ci || o->test) && o->reps < 1)
+    int noisy = o->noise.kind != IG_NOISE_NONE;
+    if ((o->ci || o->test || noisy) && o->reps < 1)
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
                              "inference: reps must be at least 1 (got %d)",
                              o->reps);
+    if (noisy && !((o->noise.kind == IG_NOISE_ROUND && o->noise.param >= 2) ||
+                   (o->noise.kind == IG_NOISE_PERTURB && o->noise.param >= 1)))
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "inference: bad noise model (kind %d, parameter "
+                             "%d): round needs a base of at least 2, perturb "
+                             "a K of at least 1",
+                             (int)o->noise.kind, o->noise.param);
     if (o->ci && !(o->level > 0.0 && o->level < 1.0))
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
                              "inference: level must be between 0 and 1 "
@@ -544,6 +601,71 @@ static void summarize_null(double *nul, size_t reps, ig_inference *res)
     }
 }
 
+/* What the noise alone does to one row, from its noise draws (reps of
+ * them, compacted here). */
+static void summarize_noise(double *nz, size_t reps, ig_inference *res)
+{
+    size_t N = compact_sorted(nz, reps);
+    res->n_noise = (int)N;
+    if (N < 1) return;
+    ig_ksum k;
+    ig_ksum_init(&k);
+    for (size_t i = 0; i < N; i++) ig_ksum_add(&k, nz[i]);
+    double mean = ig_ksum_value(&k) / (double)N;
+    res->noise_bias = mean - res->value;
+    res->noise_share =
+        res->value != 0.0 ? res->noise_bias / res->value : (double)NAN;
+    if (N >= 2) {
+        ig_ksum s2;
+        ig_ksum_init(&s2);
+        for (size_t i = 0; i < N; i++)
+            ig_ksum_add(&s2, (nz[i] - mean) * (nz[i] - mean));
+        res->noise_sd = sqrt(ig_ksum_value(&s2) / (double)(N - 1));
+    }
+}
+
+ig_status ig_noise_parse(const char *s, ig_noise *out, ig_error *err)
+{
+    ig_noise nz = {IG_NOISE_NONE, 0};
+    if (!s)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0, "noise: no model given");
+    const char *colon = strchr(s, ':');
+    size_t klen = colon ? (size_t)(colon - s) : strlen(s);
+    if (!colon && strcmp(s, "none") == 0) {
+        if (out) *out = nz;
+        return IG_OK;
+    }
+    if (klen == 5 && strncmp(s, "round", 5) == 0)
+        nz.kind = IG_NOISE_ROUND;
+    else if (klen == 7 && strncmp(s, "perturb", 7) == 0)
+        nz.kind = IG_NOISE_PERTURB;
+    else
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "unknown noise model '%s'; use round:B (counts "
+                             "rounded to base B), perturb:K (counts moved by "
+                             "at most +-K) or none",
+                             s);
+    long v = 0;
+    const char *q = colon ? colon + 1 : "";
+    int ok = *q != '\0';
+    for (const char *c = q; *c && ok; c++) {
+        if (*c < '0' || *c > '9' || v > 100000000L) ok = 0;
+        else v = v * 10 + (*c - '0');
+    }
+    long lo = nz.kind == IG_NOISE_ROUND ? 2 : 1;
+    if (!ok || v < lo || v > 1000000L)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "noise model '%s': give %s as a whole number "
+                             "from %ld to 1000000, e.g. %s",
+                             s, nz.kind == IG_NOISE_ROUND ? "the base B" : "K",
+                             lo,
+                             nz.kind == IG_NOISE_ROUND ? "round:3"
+                                                       : "perturb:2");
+    nz.param = (int)v;
+    if (out) *out = nz;
+    return IG_OK;
+}
+
 ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
                                 const size_t *groups, size_t rows,
                                 const ig_units *u, const ig_measure_params *p,
@@ -567,7 +689,7 @@ ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
     }
     const double nan = (double)NAN;
     const ig_inference blank = {nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                                nan, nan, 0, 0};
+                                nan, nan, 0,   0,   nan, nan, nan, 0};
     for (size_t k = 0; k < rows; k++) out[k] = blank;
     ig_status st = IG_OK;
     for (size_t k = 0; k < rows && st == IG_OK; k++) st = check_opts(ms[k], o, err);
@@ -578,7 +700,8 @@ ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
         for (size_t k = 0; k < rows; k++) out[k] = blank;
         return st;
     }
-    if (!o->ci && !o->test) return IG_OK;
+    int noisy = o->noise.kind != IG_NOISE_NONE;
+    if (!o->ci && !o->test && !noisy) return IG_OK;
     job j;
     memset(&j, 0, sizeof j);
     if (pthread_mutex_init(&j.poll_mu, NULL) != 0) {
@@ -587,6 +710,8 @@ ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
     }
     atomic_init(&j.stop, 0);
     j.poll = poll;
+    j.noise = o->noise;
+    j.noisy = noisy;
     j.ctx = ctx;
     j.ms = ms;
     j.grp = groups;
@@ -601,7 +726,7 @@ ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
     size_t n1 = j.n ? j.n : 1, reps = (size_t)o->reps;
     size_t G = j.n < JACK_GROUPS ? j.n : JACK_GROUPS, G1 = G ? G : 1;
     ig_inference *res = NULL;
-    double *boot = NULL, *nul = NULL, *jk = NULL;
+    double *boot = NULL, *nul = NULL, *jk = NULL, *nzv = NULL;
     if (reps > SIZE_MAX / sizeof(double) / rows) {
         st = IG_ERR_NOMEM;
         goto done;
@@ -616,9 +741,10 @@ ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
     res = ig__calloc(ctx, rows, sizeof *res);
     boot = ig__calloc(ctx, rows * reps, sizeof *boot);
     nul = ig__calloc(ctx, rows * reps, sizeof *nul);
+    if (noisy) nzv = ig__calloc(ctx, rows * reps, sizeof *nzv);
     jk = ig__calloc(ctx, rows * G1, sizeof *jk);
     if (!j.cnt || !j.pw || !j.ctot || !j.gtot || !j.gw || !j.tot_d || !res ||
-        !boot || !nul || !jk) {
+        !boot || !nul || !jk || (noisy && !nzv)) {
         st = IG_ERR_NOMEM;
         goto done;
     }
@@ -676,6 +802,12 @@ ig_status ig__infer_units_batch(ig_ctx *ctx, const ig_measure_info *const *ms,
         for (size_t k = 0; k < rows; k++)
             summarize_null(nul + k * reps, reps, &res[k]);
     }
+    if (noisy) {
+        st = run_reps(&j, MODE_NOISE, NOISE_STREAM, nzv, reps);
+        if (st != IG_OK) goto done;
+        for (size_t k = 0; k < rows; k++)
+            summarize_noise(nzv + k * reps, reps, &res[k]);
+    }
     for (size_t k = 0; k < rows; k++) out[k] = res[k];
 done:
     if (st == IG_ERR_NOMEM) ig__error_set(err, st, 0, 0, "out of memory");
@@ -689,6 +821,7 @@ done:
     ig__free(ctx, res, rows * sizeof *res);
     ig__free(ctx, boot, rows * reps * sizeof *boot);
     ig__free(ctx, nul, rows * reps * sizeof *nul);
+    ig__free(ctx, nzv, rows * reps * sizeof *nzv);
     ig__free(ctx, jk, rows * G1 * sizeof *jk);
     job_free(&j);
     pthread_mutex_destroy(&j.poll_mu);

@@ -70,6 +70,10 @@ void ig__ralloc_draw(const ig__ralloc *ra, ig_rng *r, const uint64_t *gtot,
                      uint64_t all, uint64_t *tmp, double *const *cols);
 size_t ig__ralloc_tmp_len(const ig__ralloc *ra);
 
+/* A true count behind the published y under noise model nz (uniform over
+ * the whole numbers that could have been published as y). */
+uint64_t ig__infer_noisy(ig_rng *r, const ig_noise *nz, uint64_t y);
+
 /* Standard normal distribution function and its inverse (0 < p < 1). */
 double ig__infer_pnorm(double x);
 double ig__infer_qnorm(double p);

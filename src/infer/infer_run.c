@@ -154,11 +154,12 @@ ig_status ig_infer_run(ig_ctx *ctx, const ig_grid *grid,
     const double nan = (double)NAN;
     for (size_t i = 0; i < r->n_rows; i++) {
         ig_inference z = {nan, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                          nan, 0, 0};
+                          nan, 0,   0,   nan, nan, nan, 0};
         z.value = ig_results_row(r->values, i)->value;
         r->rows[i] = z;
     }
-    int any = infer_opts->ci || infer_opts->test;
+    int any = infer_opts->ci || infer_opts->test ||
+              infer_opts->noise.kind != IG_NOISE_NONE;
     place_units pu;
     memset(&pu, 0, sizeof pu);
     size_t cur = (size_t)-1;
@@ -228,6 +229,8 @@ ig_status ig_infer_run(ig_ctx *ctx, const ig_grid *grid,
             ig_inference inf = bo[k];
             double v = ig_results_row(r->values, bi[k])->value;
             inf.value = v;
+            if (isfinite(inf.noise_bias))
+                inf.noise_share = v != 0.0 ? inf.noise_bias / v : nan;
             if (isfinite(inf.expected)) {
                 inf.corrected = v - inf.expected;
                 inf.z = inf.null_sd > 0.0 ? (v - inf.expected) / inf.null_sd

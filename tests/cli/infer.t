@@ -31,6 +31,15 @@ $ integrid benchmark --by CITY --place Alpha --measures dissimilarity --ci --tes
 1 1
 $ integrid benchmark --by CITY --place Alpha --measures dissimilarity --test --reps 99 --format csv $DATA/tiny.csv 2>/dev/null | awk -F, 'NR > 1 && $3 == "NAT"' | cut -d, -f10- | sort -u | wc -l
 1
+# --noise: the noise columns on the right; it also widens --ci
+$ integrid measures --by CITY --only dissimilarity --ci --test --noise round:3 --reps 19 $DATA/tiny.csv 2>/dev/null | head -1
+place,measure,group,value,ci_low,ci_high,ci_bca_low,ci_bca_high,null_mean,null_sd,p_value,expected,corrected,z,noise_bias,noise_sd,noise_share
+$ integrid measures --by CITY --only dissimilarity --noise perturb:2 --reps 19 $DATA/tiny.csv 2>/dev/null | head -1
+place,measure,group,value,noise_bias,noise_sd,noise_share
+$ integrid measures --by CITY --noise round:1 $DATA/tiny.csv
+? 2
+! ^integrid: measures: --noise: noise model 'round:1': give the base B as a whole number from 2 to 1000000, e.g. round:3$
+! ^try 'integrid measures --help'$
 # bad input
 $ integrid measures --by CITY --test --null bogus $DATA/tiny.csv
 ? 2

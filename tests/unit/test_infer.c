@@ -23,6 +23,22 @@
 
 /* ---- draws --------------------------------------------------------------- */
 
+/* Two inference results are the same bits, field by field (memcmp of the
+ * structs would also compare their padding). */
+static int same_inference(const ig_inference *a, const ig_inference *b)
+{
+    const double da[] = {a->value,     a->ci_low,    a->ci_high, a->ci_bca_low,
+                         a->ci_bca_high, a->null_mean, a->null_sd, a->p_value,
+                         a->expected,  a->corrected, a->z,       a->noise_bias,
+                         a->noise_sd,  a->noise_share};
+    const double db[] = {b->value,     b->ci_low,    b->ci_high, b->ci_bca_low,
+                         b->ci_bca_high, b->null_mean, b->null_sd, b->p_value,
+                         b->expected,  b->corrected, b->z,       b->noise_bias,
+                         b->noise_sd,  b->noise_share};
+    return memcmp(da, db, sizeof da) == 0 && a->n_boot == b->n_boot &&
+           a->n_null == b->n_null && a->n_noise == b->n_noise;
+}
+
 static void test_hyper_keeps_totals(void **state)
 {
     (void)state;
@@ -264,6 +280,98 @@ static void test_eval_same_bits(void **state)
     free(tg);
 }
 
+/* The noise models draw uniformly from the counts that could have been
+ * published as the one seen; parse errors are clear. */
+static void test_noise_models(void **state)
+{
+    (void)state;
+    ig_noise r3 = {IG_NOISE_ROUND, 3}, r10 = {IG_NOISE_ROUND, 10},
+             p2 = {IG_NOISE_PERTURB, 2};
+    ig_rng r;
+    ig__rng_init(&r, 4, 4);
+    double seen[8] = {0};
+    const int draws = 30000;
+    for (int k = 0; k < draws; k++) {
+        uint64_t x = ig__infer_noisy(&r, &r3, 3);
+        assert_true(x >= 2 && x <= 4);
+        seen[x - 2] += 1.0;
+        x = ig__infer_noisy(&r, &r3, 0);
+        assert_true(x <= 1);
+        x = ig__infer_noisy(&r, &r10, 20);
+        assert_true(x >= 16 && x <= 25);
+        assert_int_equal(ig__infer_noisy(&r, &p2, 0), 0);
+        x = ig__infer_noisy(&r, &p2, 1);
+        assert_true(x >= 1 && x <= 3);
+        x = ig__infer_noisy(&r, &p2, 10);
+        assert_true(x >= 8 && x <= 12);
+    }
+    double chi = 0.0;
+    for (int i = 0; i < 3; i++) {
+        double e = draws / 3.0;
+        chi += (seen[i] - e) * (seen[i] - e) / e;
+    }
+    assert_true(chi < 13.82); /* uniform, 2 df, p = 0.001 */
+
+    ig_noise nz;
+    ig_error err = {0};
+    assert_int_equal(ig_noise_parse("round:5", &nz, &err), IG_OK);
+    assert_int_equal(nz.kind, IG_NOISE_ROUND);
+    assert_int_equal(nz.param, 5);
+    assert_int_equal(ig_noise_parse("perturb:3", &nz, &err), IG_OK);
+    assert_int_equal(nz.kind, IG_NOISE_PERTURB);
+    assert_int_equal(ig_noise_parse("none", &nz, &err), IG_OK);
+    assert_int_equal(nz.kind, IG_NOISE_NONE);
+    assert_int_equal(ig_noise_parse("round:1", &nz, &err), IG_ERR_DOMAIN);
+    assert_non_null(strstr(err.msg, "from 2"));
+    assert_int_equal(ig_noise_parse("perturb:", &nz, &err), IG_ERR_DOMAIN);
+    assert_int_equal(ig_noise_parse("perturb:2x", &nz, &err), IG_ERR_DOMAIN);
+    assert_int_equal(ig_noise_parse("jitter:2", &nz, &err), IG_ERR_DOMAIN);
+    assert_non_null(strstr(err.msg, "round:B"));
+}
+
+/* Noise goes into the intervals: the same seed gives wider percentile
+ * intervals with it, and the noise-only draws have a spread. */
+static void test_noise_in_intervals(void **state)
+{
+    (void)state;
+    const ig_measure_info *m = ig_measure_find("dissimilarity");
+    enum { N = 40 };
+    double a[N], b[N];
+    for (int i = 0; i < N; i++) {
+        a[i] = (double)(3 * (i % 7)); /* published multiples of 3 */
+        b[i] = (double)(3 * ((i * 5) % 4) + 3);
+    }
+    const double *counts[2] = {a, b};
+    ig_units u;
+    memset(&u, 0, sizeof u);
+    u.n_units = N;
+    u.n_groups = 2;
+    u.counts = counts;
+    ig_infer_opts o;
+    ig_infer_opts_init(&o);
+    o.ci = 1;
+    o.reps = 400;
+    ig_inference plain, noisy;
+    assert_int_equal(ig_infer_units(NULL, m, &u, 0, NULL, &o, &plain, NULL),
+                     IG_OK);
+    assert_true(isnan(plain.noise_sd) && plain.n_noise == 0);
+    o.noise.kind = IG_NOISE_ROUND;
+    o.noise.param = 3;
+    assert_int_equal(ig_infer_units(NULL, m, &u, 0, NULL, &o, &noisy, NULL),
+                     IG_OK);
+    assert_true(noisy.value == plain.value);
+    assert_int_equal(noisy.n_noise, 400);
+    assert_true(noisy.noise_sd > 0.0 && isfinite(noisy.noise_bias));
+    assert_true(fabs(noisy.noise_share - noisy.noise_bias / noisy.value) <
+                1e-15);
+    assert_true(noisy.ci_high - noisy.ci_low > plain.ci_high - plain.ci_low);
+    /* a bad model is refused */
+    o.noise.param = 1;
+    ig_error err = {0};
+    assert_int_equal(ig_infer_units(NULL, m, &u, 0, NULL, &o, &noisy, &err),
+                     IG_ERR_DOMAIN);
+}
+
 static void test_normal(void **state)
 {
     (void)state;
@@ -358,7 +466,7 @@ static void test_same_seed_any_threads(void **state)
                          IG_OK);
         assert_int_equal(ig_infer_units(c3, m, &t.u, 0, NULL, &o, &x3, NULL),
                          IG_OK);
-        assert_int_equal(memcmp(&x1, &x3, sizeof x1), 0);
+        assert_true(same_inference(&x1, &x3));
         assert_true(x1.ci_low <= x1.ci_high);
         assert_true(isfinite(x1.ci_bca_low) && isfinite(x1.ci_bca_high));
         assert_true(x1.n_boot == 199 && x1.n_null == 199);
@@ -741,6 +849,8 @@ int main(void)
         cmocka_unit_test(test_ralloc_margins),
         cmocka_unit_test(test_ralloc_exact),
         cmocka_unit_test(test_eval_same_bits),
+        cmocka_unit_test(test_noise_models),
+        cmocka_unit_test(test_noise_in_intervals),
         cmocka_unit_test(test_normal),
         cmocka_unit_test(test_same_seed_any_threads),
         cmocka_unit_test(test_null_dissimilarity),
