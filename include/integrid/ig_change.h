@@ -42,6 +42,23 @@ typedef enum ig_change_measure {
 /** Group index meaning "all groups" (multigroup D). */
 #define IG_CHANGE_ALL_GROUPS ((size_t)-1)
 
+/** Classes of units for a between/within split of the change in M or H
+ *  (e.g. the DEGURBA classes urban centre, urban cluster, rural). Each
+ *  census uses its own classification; a unit may change class. */
+typedef struct ig_change_classes {
+    size_t n_classes;
+    const char *const *names; /**< n_classes names */
+    /** Class of every cell of OLD and of NEW (ig_grid_ncells() entries,
+     *  each < n_classes, or IG_CHANGE_NO_CLASS). When one grid is
+     *  aggregated to the other's coarser cells, its cells take the class
+     *  of the same cell of the other grid. */
+    const uint32_t *old_cls;
+    const uint32_t *new_cls;
+} ig_change_classes;
+
+/** A unit outside every class (its residents form a class "none"). */
+#define IG_CHANGE_NO_CLASS UINT32_MAX
+
 /** Options; ig_change_opts_init() sets the defaults shown. */
 typedef struct ig_change_opts {
     ig_change_measure measure; /**< IG_CHANGE_MUTUAL */
@@ -52,6 +69,10 @@ typedef struct ig_change_opts {
                            within this of its target; 1e-12 */
     int max_iter;     /**< IPF iterations (row + column pass) before
                            IG_ERR_NUMERIC; 10000 */
+    /** M and H: also split the change between and within these classes
+     *  (ig_change_grids adds rows of kind IG_CHANGE_ROW_BETWEEN and
+     *  IG_CHANGE_ROW_WITHIN); NULL: no split */
+    const ig_change_classes *classes;
 } ig_change_opts;
 
 IG_API void ig_change_opts_init(ig_change_opts *o);
@@ -111,10 +132,44 @@ IG_API ig_status ig_change_tables(ig_ctx *ctx, const ig_ctab *old_t,
                                   const ig_change_opts *opts,
                                   ig_change_parts *out, ig_error *err);
 
+/**
+ * Split M (or H = M / E) of two tables between and within classes of
+ * units: M = M_between + sum_k (T_k / T) M_k, where M_between is M of the
+ * table whose units are the classes and M_k is M within class k (Theil
+ * 1971; docs/change.md). out[0] is the between part, out[1 + k] class k's
+ * within contribution (T_k / T) M_k, and out[1 + n_classes] that of the
+ * units with IG_CHANGE_NO_CLASS; each with old_value, new_value and total
+ * = new - old (other fields 0). The totals add up to M(NEW) - M(OLD).
+ *
+ * @param old_cls,new_cls class of every row of old_t / new_t
+ * @param out     n_classes + 2 entries
+ * @return IG_OK; IG_ERR_DOMAIN (bad arguments or measure D);
+ *         IG_ERR_NUMERIC (M undefined: no residents, or H with one group);
+ *         IG_ERR_NOMEM
+ */
+IG_API ig_status ig_change_by_class(ig_ctx *ctx, const ig_ctab *old_t,
+                                    const uint32_t *old_cls,
+                                    const ig_ctab *new_t,
+                                    const uint32_t *new_cls,
+                                    size_t n_classes,
+                                    ig_change_measure measure,
+                                    ig_change_parts *out, ig_error *err);
+
+/** What a row of ig_change_grids() holds. */
+typedef enum ig_change_row_kind {
+    IG_CHANGE_ROW_TOTAL = 0,   /**< the decomposition of the change */
+    IG_CHANGE_ROW_BETWEEN = 1, /**< the part between classes */
+    IG_CHANGE_ROW_WITHIN = 2   /**< one class's within contribution */
+} ig_change_row_kind;
+
 /** One decomposition of a grid comparison: a place and, for D, a group. */
 typedef struct ig_change_row {
     const char *place; /**< place name (owned by the result) */
     long group;        /**< group index in OLD, -1 for multigroup */
+    ig_change_row_kind kind; /**< IG_CHANGE_ROW_TOTAL unless classes */
+    const char *class_name;  /**< IG_CHANGE_ROW_WITHIN: the class ("none":
+                                  units without a class; owned by the
+                                  result); else NULL */
     ig_change_parts parts;
     size_t units_old, units_new, units_both; /**< populated units */
     ig_status status;  /**< IG_ERR_NUMERIC when undefined for this place */

@@ -109,6 +109,7 @@ typedef struct cli_opts {
     int test;             /* --test: test against a null of no segregation */
     const char *null_model; /* --null random|systematic|evenness|composition|permutation */
     const char *noise;    /* --noise round:B | perturb:K */
+    const char *classes;  /* change --classes degurba|COL */
     int reps_set;         /* --reps was given */
 
     /* output options */

@@ -8,6 +8,8 @@
  * error (2); data problems are runtime errors (1). */
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -50,12 +52,27 @@ static const char *row_group(const ig_change_row *r, const ig_grid *g)
     return r->group < 0 ? "" : ig_grid_group_name(g, (size_t)r->group);
 }
 
+/* Rows between and within classes: the old and new parts and their
+ * change, under the names between_classes and within:CLASS. */
+static const comp comps_c[] = {
+    {":old", offsetof(ig_change_parts, old_value)},
+    {":new", offsetof(ig_change_parts, new_value)},
+    {"", offsetof(ig_change_parts, total)}};
+
+static void comp_name(const ig_change_row *r, const comp *c, char *buf,
+                      size_t cap)
+{
+    if (r->kind == IG_CHANGE_ROW_BETWEEN)
+        snprintf(buf, cap, "between_classes%s", c->name);
+    else if (r->kind == IG_CHANGE_ROW_WITHIN)
+        snprintf(buf, cap, "within:%s%s", r->class_name, c->name);
+    else
+        snprintf(buf, cap, "%s", c->name);
+}
+
 static void write_rows(FILE *fp, cli_format fmt, const ig_change_result *res,
                        const ig_grid *g, ig_change_measure m)
 {
-    const comp *cs = m == IG_CHANGE_DISSIM ? comps_d : comps_m;
-    size_t nc = m == IG_CHANGE_DISSIM ? sizeof comps_d / sizeof *comps_d
-                                      : sizeof comps_m / sizeof *comps_m;
     size_t n = ig_change_result_nrows(res);
     if (fmt == CLI_FMT_CSV) {
         fputs("place,measure,group,value,component\n", fp);
@@ -69,8 +86,17 @@ static void write_rows(FILE *fp, cli_format fmt, const ig_change_result *res,
     int first = 1;
     for (size_t i = 0; i < n; i++) {
         const ig_change_row *r = ig_change_result_row(res, i);
+        const comp *cs = r->kind != IG_CHANGE_ROW_TOTAL ? comps_c
+                         : m == IG_CHANGE_DISSIM        ? comps_d
+                                                        : comps_m;
+        size_t nc = r->kind != IG_CHANGE_ROW_TOTAL
+                        ? sizeof comps_c / sizeof *comps_c
+                    : m == IG_CHANGE_DISSIM ? sizeof comps_d / sizeof *comps_d
+                                            : sizeof comps_m / sizeof *comps_m;
         for (size_t k = 0; k < nc; k++) {
             double v = r->status == IG_OK ? part(&r->parts, &cs[k]) : (double)NAN;
+            char cname[160];
+            comp_name(r, &cs[k], cname, sizeof cname);
             if (fmt == CLI_FMT_CSV) {
                 cli_csv_str(fp, r->place);
                 fputc(',', fp);
@@ -79,7 +105,9 @@ static void write_rows(FILE *fp, cli_format fmt, const ig_change_result *res,
                 cli_csv_str(fp, row_group(r, g));
                 fputc(',', fp);
                 cli_csv_num(fp, v);
-                fprintf(fp, ",%s\n", cs[k].name);
+                fputc(',', fp);
+                cli_csv_str(fp, cname);
+                fputc('\n', fp);
             } else if (fmt == CLI_FMT_JSON) {
                 fputs(first ? "\n  {\"place\": " : ",\n  {\"place\": ", fp);
                 first = 0;
@@ -93,7 +121,9 @@ static void write_rows(FILE *fp, cli_format fmt, const ig_change_result *res,
                     cli_json_str(fp, row_group(r, g));
                 fputs(", \"value\": ", fp);
                 cli_json_num(fp, v);
-                fprintf(fp, ", \"component\": \"%s\"}", cs[k].name);
+                fputs(", \"component\": ", fp);
+                cli_json_str(fp, cname);
+                fputc('}', fp);
             } else {
                 char num[64];
                 if (r->status == IG_OK)
@@ -102,11 +132,73 @@ static void write_rows(FILE *fp, cli_format fmt, const ig_change_result *res,
                     snprintf(num, sizeof num, "n/a");
                 fprintf(fp, "%-16s %-26s %-12s %-15s %s\n", r->place,
                         row_measure(r, m), r->group < 0 ? "-" : row_group(r, g),
-                        cs[k].name, num);
+                        cname, num);
             }
         }
     }
     if (fmt == CLI_FMT_JSON) fputs("\n]}\n", fp);
+}
+
+/* Classes of the cells of both grids for --classes (docs/change.md). */
+typedef struct class_map {
+    const char **names; /* n */
+    size_t n;
+    uint32_t *old_cls, *new_cls;
+} class_map;
+
+static void class_map_free(class_map *cm)
+{
+    free((void *)cm->names);
+    free(cm->old_cls);
+    free(cm->new_cls);
+    memset(cm, 0, sizeof *cm);
+}
+
+/* DEGURBA level-1 classes of every cell of g into cls (0 urban centre,
+ * 1 urban cluster, 2 rural, else none); 0 after reporting an error. */
+static int degurba_classes(cli_env *env, ig_ctx *ctx, const ig_grid *g,
+                           const char *which, uint32_t *cls)
+{
+    size_t n = ig_grid_ncells(g);
+    uint8_t *c8 = cli_xmalloc((n ? n : 1) * sizeof *c8);
+    ig_error err = {0};
+    ig_status st = ig_degurba_classify(ctx, g, NULL, c8, NULL, NULL, &err);
+    if (st != IG_OK) {
+        char msg[600];
+        cli_error(env, "--classes degurba: %s: %s", which,
+                  ig_error_format(&err, msg, sizeof msg));
+        free(c8);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        cls[i] = c8[i] == IG_DEGURBA_URBAN_CENTRE    ? 0
+                 : c8[i] == IG_DEGURBA_URBAN_CLUSTER ? 1
+                 : c8[i] == IG_DEGURBA_RURAL         ? 2
+                                                     : IG_CHANGE_NO_CLASS;
+    free(c8);
+    return 1;
+}
+
+/* The classes of a --within column: the union of both grids' values. */
+static uint32_t class_of(class_map *cm, const char *name)
+{
+    for (size_t k = 0; k < cm->n; k++)
+        if (strcmp(cm->names[k], name) == 0) return (uint32_t)k;
+    cm->names = cli_xrealloc((void *)cm->names, (cm->n + 1) * sizeof *cm->names);
+    cm->names[cm->n] = name;
+    return (uint32_t)cm->n++;
+}
+
+static void column_classes(class_map *cm, const ig_grid *g, uint32_t *cls)
+{
+    const uint32_t *w = ig_grid_within(g);
+    size_t n = ig_grid_ncells(g), nw = ig_grid_nwithin(g);
+    uint32_t *map = cli_xmalloc((nw ? nw : 1) * sizeof *map);
+    for (size_t k = 0; k < nw; k++)
+        map[k] = class_of(cm, ig_grid_within_name(g, k));
+    for (size_t i = 0; i < n; i++)
+        cls[i] = w && w[i] < nw ? map[w[i]] : IG_CHANGE_NO_CLASS;
+    free(map);
 }
 
 int cli_cmd_change(int argc, char **argv)
@@ -141,6 +233,27 @@ int cli_cmd_change(int argc, char **argv)
     ig_ctx *ctx = NULL;
     ig_grid *g_old = NULL, *g_new = NULL;
     ig_change_result *res = NULL;
+    class_map cm;
+    memset(&cm, 0, sizeof cm);
+    int by_degurba = o.classes && strcmp(o.classes, "degurba") == 0;
+    if (o.classes && co.measure == IG_CHANGE_DISSIM) {
+        cli_usage_error("change", "--classes splits M or H (mutual_information, "
+                                  "multi_information_theory), not "
+                                  "dissimilarity");
+        cli_env_free(&env);
+        cli_opts_free(&o);
+        return CLI_EXIT_USAGE;
+    }
+    if (o.classes && !by_degurba) {
+        if (o.read.within_col && strcmp(o.read.within_col, o.classes) != 0) {
+            cli_usage_error("change", "give the classes once: --classes COL "
+                                      "or --within COL");
+            cli_env_free(&env);
+            cli_opts_free(&o);
+            return CLI_EXIT_USAGE;
+        }
+        o.read.within_col = o.classes;
+    }
     if (!cli_out_open(&env, &out, o.output)) goto done;
     out_open = 1;
     cli_format fmt = o.format;
@@ -152,6 +265,29 @@ int cli_cmd_change(int argc, char **argv)
     if (!g_old) goto done;
     g_new = cli_read_grid_at(&env, ctx, &o, o.input2);
     if (!g_new) goto done;
+    ig_change_classes classes;
+    if (o.classes) {
+        cm.old_cls = cli_xmalloc((ig_grid_ncells(g_old) + 1) * sizeof *cm.old_cls);
+        cm.new_cls = cli_xmalloc((ig_grid_ncells(g_new) + 1) * sizeof *cm.new_cls);
+        if (by_degurba) {
+            static const char *const dg[3] = {"urban_centre", "urban_cluster",
+                                              "rural"};
+            cm.names = cli_xmalloc(sizeof dg);
+            memcpy((void *)cm.names, dg, sizeof dg);
+            cm.n = 3;
+            if (!degurba_classes(&env, ctx, g_old, "OLD", cm.old_cls) ||
+                !degurba_classes(&env, ctx, g_new, "NEW", cm.new_cls))
+                goto done;
+        } else {
+            column_classes(&cm, g_old, cm.old_cls);
+            column_classes(&cm, g_new, cm.new_cls);
+        }
+        classes.n_classes = cm.n;
+        classes.names = cm.names;
+        classes.old_cls = cm.old_cls;
+        classes.new_cls = cm.new_cls;
+        co.classes = &classes;
+    }
     ig_error err = {0};
     ig_status st = ig_change_grids(ctx, g_old, g_new, &co, &res, &err);
     if (st != IG_OK) {
@@ -164,13 +300,14 @@ int cli_cmd_change(int argc, char **argv)
     rc = CLI_EXIT_OK;
     for (size_t i = 0; i < ig_change_result_nrows(res); i++) {
         const ig_change_row *r = ig_change_result_row(res, i);
-        if (r->status != IG_OK)
+        if (r->status != IG_OK && r->kind == IG_CHANGE_ROW_TOTAL)
             cli_warn(&env, "%s: %s", r->place,
                      r->message ? r->message : ig_strerror(r->status));
     }
 done:
     if (out_open) cli_out_abort(&out);
     ig_change_result_destroy(res);
+    class_map_free(&cm);
     ig_grid_destroy(g_old);
     ig_grid_destroy(g_new);
     ig_ctx_destroy(ctx);

@@ -85,7 +85,8 @@ typedef enum opt_id {
     OPT_RESAMPLE,
     OPT_TEST,
     OPT_NULL,
-    OPT_NOISE
+    OPT_NOISE,
+    OPT_CLASSES
 } opt_id;
 
 typedef enum opt_section {
@@ -268,6 +269,11 @@ static const opt_def opt_table[] = {
      "noise of the published counts: round:B (rounded to base B) or "
      "perturb:K (moved by at most +-K); it goes into the --ci intervals, and "
      "columns noise_bias,noise_sd,noise_share say what it alone does"},
+    {"classes", OPT_CLASSES, "degurba|COL", C_CHANGE, SEC_MEASURE,
+     STR(classes),
+     "also split the change in M or H between and within classes of cells: "
+     "the DEGURBA classes of each census (1 km grids), or the values of "
+     "column COL"},
     {"permutations", OPT_PERMUTATIONS, "N", C_LOCAL | C_MAP, SEC_MEASURE, CHECKED,
      "permutations for the LISA pseudo p-values (default: 999)"},
     {"fdr", OPT_FDR, "Q", C_LOCAL | C_MAP, SEC_MEASURE, CHECKED,

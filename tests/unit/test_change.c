@@ -343,6 +343,69 @@ static void test_grid_errors(void **state)
     ig_grid_destroy(crs);
 }
 
+/* The split between and within classes adds up, in each census, to M
+ * (and H), and the changes to M(NEW) - M(OLD); a hand case: two classes,
+ * each internally even, so everything is between. */
+static void test_by_class(void **state)
+{
+    (void)state;
+    enum { N = 60, G = 3, K = 4 };
+    double a[N * G], b[N * G];
+    uint32_t ca[N], cb[N];
+    random_table(a, N, G, 0.2);
+    random_table(b, N, G, 0.2);
+    for (size_t i = 0; i < N; i++) {
+        ca[i] = (uint32_t)(i % 5 == 4 ? IG_CHANGE_NO_CLASS : i % K);
+        cb[i] = (uint32_t)((i + i / 7) % K);
+    }
+    ig_ctab A = {N, G, a}, B = {N, G, b};
+    for (int theil = 0; theil < 2; theil++) {
+        ig_change_measure m = theil ? IG_CHANGE_THEIL : IG_CHANGE_MUTUAL;
+        ig_change_parts parts[K + 2], whole;
+        ig_error err = {0};
+        assert_int_equal(ig_change_by_class(NULL, &A, ca, &B, cb, K, m, parts,
+                                            &err),
+                         IG_OK);
+        ig_change_opts o;
+        ig_change_opts_init(&o);
+        o.measure = m;
+        assert_int_equal(ig_change_tables(NULL, &A, &B, &o, &whole, &err),
+                         IG_OK);
+        double so = 0.0, sn = 0.0, st = 0.0;
+        for (int k = 0; k < K + 2; k++) {
+            so += parts[k].old_value;
+            sn += parts[k].new_value;
+            st += parts[k].total;
+        }
+        assert_true(fabs(so - whole.old_value) < 1e-12);
+        assert_true(fabs(sn - whole.new_value) < 1e-12);
+        assert_true(fabs(st - whole.total) < 1e-12);
+        assert_true(parts[K + 1].old_value > 0.0); /* the unclassified */
+        assert_true(parts[K + 1].new_value == 0.0);
+    }
+    /* two classes of two cells each; within a class both cells have the
+     * same composition, so M_within = 0 and M = M_between */
+    double h[4 * 2] = {10, 10, 0, 0, /* group 0 */ 0, 0, 5, 5};
+    uint32_t hc[4] = {0, 0, 1, 1};
+    ig_ctab H = {4, 2, h};
+    ig_change_parts p3[4];
+    assert_int_equal(ig_change_by_class(NULL, &H, hc, &H, hc, 2,
+                                        IG_CHANGE_MUTUAL, p3, NULL),
+                     IG_OK);
+    /* M = sum (t_i/T) sum_g p ln(p / pi): classes 20 and 10 of 30, one group
+     * each: ln(30/20) 20/30 + ln(30/10) 10/30 */
+    double M = (20.0 / 30.0) * log(30.0 / 20.0) + (10.0 / 30.0) * log(3.0);
+    assert_true(fabs(p3[0].old_value - M) < 1e-14);
+    assert_true(p3[1].old_value == 0.0 && p3[2].old_value == 0.0);
+    assert_true(p3[0].total == 0.0);
+    /* D does not split */
+    ig_error err = {0};
+    assert_int_equal(ig_change_by_class(NULL, &H, hc, &H, hc, 2,
+                                        IG_CHANGE_DISSIM, p3, &err),
+                     IG_ERR_DOMAIN);
+    assert_non_null(strstr(err.msg, "mutual_information"));
+}
+
 static void test_alloc_failure(void **state)
 {
     (void)state;
@@ -383,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_hand_2x2),
         cmocka_unit_test(test_schools_published),
         cmocka_unit_test(test_grid_errors),
+        cmocka_unit_test(test_by_class),
         cmocka_unit_test(test_alloc_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,6 +18,7 @@
 #include "core/ksum.h"
 #include "integrid/ig_change.h"
 #include "integrid/ig_measure.h"
+#include "measures/change/change_impl.h"
 
 void ig_change_opts_init(ig_change_opts *o)
 {
@@ -182,9 +183,9 @@ out:
 }
 
 /* The measure on a column-major n x G table (via the registry). */
-static ig_status eval(ig_ctx *ctx, const ig_measure_info *m, size_t group,
-                      size_t n, size_t G, const double *tab, double *v,
-                      ig_error *err)
+ig_status ig__change_eval(ig_ctx *ctx, const ig_measure_info *m,
+                          size_t group, size_t n, size_t G, const double *tab,
+                          double *v, ig_error *err)
 {
     const double **cols = ig__alloc(ctx, G * sizeof *cols);
     if (!cols)
@@ -245,7 +246,7 @@ static ig_status cf_value(work *w, const ig_measure_info *m, size_t group,
     ig_status st = ig_ipf(w->ctx, &t, r, c, o->precision, o->max_iter, w->cf,
                           NULL, err);
     if (st != IG_OK) return st;
-    return eval(w->ctx, m, group, w->nu, w->ng, w->cf, v, err);
+    return ig__change_eval(w->ctx, m, group, w->nu, w->ng, w->cf, v, err);
 }
 
 static ig_status check_tab(const ig_ctab *t, const char *which, ig_error *err)
@@ -350,8 +351,8 @@ ig_status ig_change_tables(ig_ctx *ctx, const ig_ctab *A, const ig_ctab *B,
 
     ig_change_parts p;
     memset(&p, 0, sizeof p);
-    st = eval(ctx, m, mg, n, G, A->counts, &p.old_value, err);
-    if (st == IG_OK) st = eval(ctx, m, mg, n, G, B->counts, &p.new_value, err);
+    st = ig__change_eval(ctx, m, mg, n, G, A->counts, &p.old_value, err);
+    if (st == IG_OK) st = ig__change_eval(ctx, m, mg, n, G, B->counts, &p.new_value, err);
     if (st != IG_OK) return st;
     p.total = p.new_value - p.old_value;
 
@@ -427,8 +428,8 @@ ig_status ig_change_tables(ig_ctx *ctx, const ig_ctab *A, const ig_ctab *B,
     margins(w.b1, w.nu, w.ng, w.rb, w.cb);
 
     double m_aaa = 0, m_bbb = 0, m_bba = 0;
-    st = eval(ctx, m, cg, w.nu, w.ng, w.a0, &m_aaa, err);
-    if (st == IG_OK) st = eval(ctx, m, cg, w.nu, w.ng, w.b0, &m_bbb, err);
+    st = ig__change_eval(ctx, m, cg, w.nu, w.ng, w.a0, &m_aaa, err);
+    if (st == IG_OK) st = ig__change_eval(ctx, m, cg, w.nu, w.ng, w.b0, &m_bbb, err);
     /* naming d_XYZ: group margins of X, unit margins of Y, association of
      * Z (R segregation's shapley_compute) */
     if (st == IG_OK)

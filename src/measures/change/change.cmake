@@ -2,4 +2,5 @@
 target_sources(integrid_lib PRIVATE
   src/measures/change/change.c
   src/measures/change/change_grid.c
+  src/measures/change/change_class.c
 )

@@ -172,17 +172,84 @@ static ig_status add_row(ig_change_result *r, const char *place, long group,
     return IG_OK;
 }
 
+/* The rows between and within classes of one place (tables a and b over
+ * the union units, classes ca and cb of those units). */
+static ig_status add_class_rows(ig_change_result *r, const char *place,
+                                const ig_ctab *a, const uint32_t *ca,
+                                const ig_ctab *b, const uint32_t *cb,
+                                const ig_change_opts *o, size_t uo, size_t un,
+                                size_t ub)
+{
+    const ig_change_classes *cl = o->classes;
+    size_t K = cl->n_classes;
+    ig_change_parts *parts = ig__calloc(r->ctx, K + 2, sizeof *parts);
+    if (!parts) return IG_ERR_NOMEM;
+    ig_error e;
+    memset(&e, 0, sizeof e);
+    ig_status st = ig_change_by_class(r->ctx, a, ca, b, cb, K, o->measure,
+                                      parts, &e);
+    if (st == IG_ERR_NOMEM) {
+        ig__free(r->ctx, parts, (K + 2) * sizeof *parts);
+        return st;
+    }
+    const char *msg = NULL;
+    if (st != IG_OK && !(msg = keep_str(r, e.msg[0] ? e.msg : ig_strerror(st)))) {
+        ig__free(r->ctx, parts, (K + 2) * sizeof *parts);
+        return IG_ERR_NOMEM;
+    }
+    ig_status out = IG_OK;
+    for (size_t k = 0; k < K + 2 && out == IG_OK; k++) {
+        /* only the classes with a unit of the place (in either census);
+         * "none" only when some unit has no class */
+        if (k > 0) {
+            int any = 0;
+            for (size_t u = 0; u < a->n_units && !any; u++)
+                any = k <= K ? (ca[u] == k - 1 || cb[u] == k - 1)
+                             : (ca[u] >= K || cb[u] >= K);
+            if (!any) continue;
+        }
+        if (ig__grow(r->ctx, (void **)&r->rows, &r->cap, r->n + 1,
+                     sizeof *r->rows) != IG_OK) {
+            out = IG_ERR_NOMEM;
+            break;
+        }
+        ig_change_row *row = &r->rows[r->n++];
+        memset(row, 0, sizeof *row);
+        row->place = place;
+        row->group = -1;
+        row->kind = k == 0 ? IG_CHANGE_ROW_BETWEEN : IG_CHANGE_ROW_WITHIN;
+        if (k > 0) {
+            /* the result owns its strings */
+            row->class_name = keep_str(r, k <= K ? cl->names[k - 1] : "none");
+            if (!row->class_name) out = IG_ERR_NOMEM;
+        }
+        row->units_old = uo;
+        row->units_new = un;
+        row->units_both = ub;
+        row->status = st;
+        row->message = msg;
+        if (st == IG_OK) row->parts = parts[k];
+    }
+    ig__free(r->ctx, parts, (K + 2) * sizeof *parts);
+    return out;
+}
+
 /* One place: join, build the tables, add its rows. *overlap receives the
- * number of units in both grids. */
+ * number of units in both grids. cls_a / cls_b: the classes of A's and
+ * B's cells (NULL: that grid was aggregated, its units take the other's
+ * class); unused without o->classes. */
 static ig_status do_place(ig_change_result *r, const ig_grid *A,
                           const ig_grid *B, size_t pa, size_t pb,
                           const size_t *gmap, const ig_change_opts *o,
+                          const uint32_t *cls_a, const uint32_t *cls_b,
                           size_t *overlap)
 {
     ig_ctx *ctx = r->ctx;
     ukey *ka = NULL, *kb = NULL;
     size_t na = 0, nb = 0;
     double *ta = NULL, *tb = NULL;
+    uint32_t *ca = NULL, *cb = NULL;
+    int by_class = o->classes && o->measure != IG_CHANGE_DISSIM;
     size_t G = ig_grid_ngroups(A);
     int spatial = ig_grid_rows(A) != NULL;
     /* single-group D against a given total: one more column, the rest */
@@ -204,7 +271,11 @@ static ig_status do_place(ig_change_result *r, const ig_grid *A,
     cells = (nu ? nu : 1) * W;
     ta = ig__calloc(ctx, cells, sizeof *ta);
     tb = ig__calloc(ctx, cells, sizeof *tb);
-    if (!ta || !tb) {
+    if (by_class) {
+        ca = ig__alloc(ctx, (nu ? nu : 1) * sizeof *ca);
+        cb = ig__alloc(ctx, (nu ? nu : 1) * sizeof *cb);
+    }
+    if (!ta || !tb || (by_class && (!ca || !cb))) {
         st = IG_ERR_NOMEM;
         goto out;
     }
@@ -213,6 +284,14 @@ static ig_status do_place(ig_change_result *r, const ig_grid *A,
     size_t u = 0, uo = 0, un = 0;
     while (i < na || j < nb) {
         int c = i >= na ? 1 : j >= nb ? -1 : key_cmp(&ka[i], &kb[j], spatial);
+        if (by_class) {
+            /* a unit's class in each census; an aggregated grid's units
+             * take the other grid's class for the same cell */
+            uint32_t xa = c <= 0 && cls_a ? cls_a[ka[i].idx] : IG_CHANGE_NO_CLASS;
+            uint32_t xb = c >= 0 && cls_b ? cls_b[kb[j].idx] : IG_CHANGE_NO_CLASS;
+            ca[u] = cls_a ? xa : xb;
+            cb[u] = cls_b ? xb : xa;
+        }
         if (c <= 0) {
             size_t ci = ka[i].idx;
             double s = 0.0;
@@ -246,6 +325,8 @@ static ig_status do_place(ig_change_result *r, const ig_grid *A,
     if (o->measure != IG_CHANGE_DISSIM) {
         ig_ctab a2 = {nu, G, ta}, b2 = {nu, G, tb};
         st = add_row(r, place, -1, &a2, &b2, o, uo, un, both);
+        if (st == IG_OK && by_class)
+            st = add_class_rows(r, place, &a2, ca, &b2, cb, o, uo, un, both);
     } else if (o->group != IG_CHANGE_ALL_GROUPS) {
         st = add_row(r, place, (long)o->group, &a, &b, o, uo, un, both);
     } else {
@@ -259,6 +340,8 @@ out:
     ig__free(ctx, kb, (nb ? nb : 1) * sizeof *kb);
     ig__free(ctx, ta, cells * sizeof *ta);
     ig__free(ctx, tb, cells * sizeof *tb);
+    ig__free(ctx, ca, (nu ? nu : 1) * sizeof *ca);
+    ig__free(ctx, cb, (nu ? nu : 1) * sizeof *cb);
     return st;
 }
 
@@ -323,6 +406,16 @@ ig_status ig_change_grids(ig_ctx *ctx, const ig_grid *old_g,
                              "OLD: %s; only in NEW: %s",
                              buf, buf2);
     }
+    if (o.classes && o.measure == IG_CHANGE_DISSIM)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "change: the split between and within classes "
+                             "is for mutual_information and "
+                             "multi_information_theory, not dissimilarity");
+    if (o.classes && (!o.classes->old_cls || !o.classes->new_cls ||
+                      (o.classes->n_classes && !o.classes->names)))
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "change: classes need a class per cell of both "
+                             "grids and their names");
     if (o.measure == IG_CHANGE_DISSIM && o.group != IG_CHANGE_ALL_GROUPS &&
         o.group >= G)
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
@@ -359,7 +452,12 @@ ig_status ig_change_grids(ig_ctx *ctx, const ig_grid *old_g,
         while (strcmp(ig_grid_place_name(A, p), ig_grid_place_name(B, q)))
             q++;
         size_t ov = 0;
-        st = do_place(r, A, B, p, q, gmap, &o, &ov);
+        const uint32_t *cla = NULL, *clb = NULL;
+        if (o.classes) {
+            cla = A == agg ? NULL : o.classes->old_cls;
+            clb = B == agg ? NULL : o.classes->new_cls;
+        }
+        st = do_place(r, A, B, p, q, gmap, &o, cla, clb, &ov);
         if (st != IG_OK) {
             st = ig__error_set(err, st, 0, 0, "change: %s",
                                ig_strerror(st));
