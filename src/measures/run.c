@@ -1110,15 +1110,21 @@ ig_status ig__measures_eval(ig_ctx *ctx, const ig_units *u,
 {
     size_t ng = u->n_groups, n = u->n_units;
     unsigned char sel[256] = {0};
-    int any = 0;
+    int any = rows > 0, scale_single = 0, scale_multi = 0;
     for (size_t k = 0; k < rows; k++) {
         values[k] = (double)NAN;
         if (status) status[k] = IG_ERR_CANCELLED;
-        if (!(ms[k]->flags & (IG_MF_SPATIAL | IG_MF_SCALE))) {
-            sel[ig_measure_index(ms[k])] = 1;
-            any = 1;
+        sel[ig_measure_index(ms[k])] = 1;
+        if (ms[k]->flags & IG_MF_SCALE) {
+            if (ms[k]->family == IG_FAM_SINGLE) scale_single = 1;
+            else scale_multi = 1;
         }
     }
+    /* spatial rows need the lattice; without it they fail as
+     * ig_measure_compute fails */
+    int lattice = u->row && u->col && u->cell_m > 0;
+    double *envS = NULL, *envM = NULL;
+    const double **envp = NULL, **envpM = NULL;
     ig_status st = IG_OK;
     run_state s;
     memset(&s, 0, sizeof s);
@@ -1181,16 +1187,66 @@ ig_status ig__measures_eval(ig_ctx *ctx, const ig_units *u,
             if (prep_group(&s, g) != IG_OK) goto nomem;
         if (prep_place(&s, 0) != IG_OK) goto nomem;
     }
+    /* The local environments of every unit at p->scale, once for all
+     * scale rows (the registry computes them per call): the groups and the
+     * population around each unit on the single-group t, and again on the
+     * sum of the groups when a total column makes that another t (the
+     * same ig_neighbourhoods calls as ig_measure_compute, so the same
+     * bits). */
+    if (any && lattice && n && (scale_single || scale_multi)) {
+        size_t sz = (ng + 1) * n;
+        envp = ig__calloc(ctx, ng, sizeof *envp);
+        envS = ig__alloc(ctx, sz * sizeof *envS);
+        if (!envp || !envS) goto nomem;
+        ig_lattice lat = {n, u->row, u->col, ng, v.counts, v.t_single,
+                          u->cell_m};
+        ig_status es = ig_neighbourhoods(ctx, &lat, n, u->row, u->col,
+                                         &p->scale, envS, NULL, NULL);
+        if (es == IG_ERR_NOMEM) goto nomem;
+        if (es != IG_OK) {
+            /* a bad scale: let each row fail through the registry */
+            ig__free(ctx, envS, sz * sizeof *envS);
+            envS = NULL;
+        }
+        if (envS && scale_multi && v.t_multi != v.t_single) {
+            /* k nearest residents count t: even the groups' environments
+             * differ on the other t */
+            envM = ig__alloc(ctx, sz * sizeof *envM);
+            envpM = ig__calloc(ctx, ng, sizeof *envpM);
+            if (!envM || !envpM) goto nomem;
+            lat.total = v.t_multi;
+            es = ig_neighbourhoods(ctx, &lat, n, u->row, u->col, &p->scale,
+                                   envM, NULL, NULL);
+            if (es == IG_ERR_NOMEM) goto nomem;
+            if (es != IG_OK) {
+                ig__free(ctx, envM, sz * sizeof *envM);
+                envM = NULL;
+            }
+        }
+        if (envM)
+            for (size_t g = 0; g < ng; g++) envpM[g] = envM + g * n;
+        if (envS) {
+            for (size_t g = 0; g < ng; g++) envp[g] = envS + g * n;
+            v.env = envp;
+            v.env_t_single = envS + ng * n;
+            v.env_t_multi = (envM ? envM : envS) + ng * n;
+        }
+    }
     for (size_t k = 0; k < rows; k++) {
         const ig_measure_info *m = ms[k];
         double val = (double)NAN;
         ig_status rs;
-        if (m->flags & (IG_MF_SPATIAL | IG_MF_SCALE)) {
+        int spatial = (m->flags & (IG_MF_SPATIAL | IG_MF_SCALE)) != 0;
+        int scale = (m->flags & IG_MF_SCALE) != 0;
+        if (spatial && (!lattice || !n || (scale && !v.env) ||
+                        (scale && m->family == IG_FAM_MULTI &&
+                         v.t_multi != v.t_single && !envM))) {
             rs = ig_measure_compute(ctx, m, u, groups[k], p, &val, NULL);
         } else {
             ig__min in;
             task_input(&s, &v,
                        m->family == IG_FAM_SINGLE ? (long)groups[k] : -1, &in);
+            if (scale && m->family == IG_FAM_MULTI && envpM) in.env = envpM;
             ig_error e;
             memset(&e, 0, sizeof e);
             in.err = &e;
@@ -1204,6 +1260,11 @@ ig_status ig__measures_eval(ig_ctx *ctx, const ig_units *u,
 nomem:
     st = IG_ERR_NOMEM;
 done:
+    if (envS) ig__free(ctx, envS, (ng + 1) * n * sizeof *envS);
+    if (envM) ig__free(ctx, envM, (ng + 1) * n * sizeof *envM);
+    v.env = NULL; /* envp, freed here, not by free_view */
+    ig__free(ctx, (void *)envp, ng * sizeof *envp);
+    ig__free(ctx, (void *)envpM, ng * sizeof *envpM);
     if (any) {
         free_view(ctx, &v, ng);
         if (t_own) ig__free(ctx, t_own, (n ? n : 1) * sizeof *t_own);

@@ -275,6 +275,56 @@ static void test_eval_same_bits(void **state)
                          ms[k]->name, grp[k], variant, vals[k], want);
         }
     }
+    /* every measure, spatial ones too, on a lattice (two scales: a radius
+     * and k nearest residents) */
+    int32_t *row = calloc(N, sizeof *row), *col = calloc(N, sizeof *col);
+    for (size_t i = 0; i < N; i++) {
+        row[i] = (int32_t)(i / 30);
+        col[i] = (int32_t)(i % 30) + (int32_t)(i / 300); /* a ragged edge */
+    }
+    rows = 0;
+    for (size_t mi = 0; mi < ig_measure_count(); mi++) {
+        const ig_measure_info *m = ig_measure_get(mi);
+        if (!(m->flags & (IG_MF_SPATIAL | IG_MF_SCALE))) continue;
+        size_t k = m->family == IG_FAM_SINGLE ? NG : 1;
+        for (size_t g = 0; g < k && rows < 128; g++) {
+            ms[rows] = m;
+            grp[rows++] = g;
+        }
+    }
+    assert_true(rows > 10);
+    for (int variant = 0; variant < 4; variant++) {
+        ig_units u;
+        memset(&u, 0, sizeof u);
+        u.n_units = N;
+        u.n_groups = NG;
+        u.counts = (const double *const *)cnt;
+        u.total = variant & 1 ? tot : NULL;
+        u.row = row;
+        u.col = col;
+        u.cell_m = 1000;
+        ig_measure_params_init(&p);
+        if (variant & 2) {
+            p.scale.radius_m = 0.0;
+            p.scale.k = 150.0;
+        } else {
+            p.scale.radius_m = 2500.0;
+        }
+        assert_int_equal(ig__measures_eval(NULL, &u, ms, grp, rows, &p, NULL,
+                                           vals, sts),
+                         IG_OK);
+        for (size_t k = 0; k < rows; k++) {
+            double want = (double)NAN;
+            ig_status st =
+                ig_measure_compute(NULL, ms[k], &u, grp[k], &p, &want, NULL);
+            assert_int_equal(sts[k], st);
+            if (st == IG_OK && memcmp(&want, &vals[k], sizeof want) != 0)
+                fail_msg("%s group %zu spatial variant %d: %.17g != %.17g",
+                         ms[k]->name, grp[k], variant, vals[k], want);
+        }
+    }
+    free(row);
+    free(col);
     for (int g = 0; g < NG; g++) free(cnt[g]);
     free(tot);
     free(tg);
