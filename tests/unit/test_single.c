@@ -613,6 +613,71 @@ static void test_single_modified_near_zero_on_random(void **state)
     assert_true(md > 0.95 && mg > 0.95 && bc > 0.95);
 }
 
+/* Allen et al. (2015)'s bias-corrected D on a table small enough to
+ * compute its expectation exactly: D_bc = 2 D - E[D*], with x* ~
+ * Multinomial(X, x_i / X) and y* ~ Multinomial(Y, y_i / Y) independent.
+ * Enumerating every (x*, y*) (15 x 10 outcomes) gives E[D*] exactly; the
+ * measure's Monte Carlo mean over 100,000 seeded replicates must match it
+ * to within 4 standard errors (the paper's worked example could not be
+ * found in a stored source; this checks the same formula exactly). */
+static double d_of(const double *x, const double *y, double X, double Y)
+{
+    double s = 0.0;
+    for (int i = 0; i < 3; i++) s += fabs(x[i] / X - y[i] / Y);
+    return 0.5 * s;
+}
+
+static double multinom_pmf(const int *k, int n, const double *p)
+{
+    double f[8] = {1, 1, 2, 6, 24, 120, 720, 5040};
+    double v = f[n];
+    for (int i = 0; i < 3; i++) v *= pow(p[i], k[i]) / f[k[i]];
+    return v;
+}
+
+static void test_single_bias_corrected_exact(void **state)
+{
+    (void)state;
+    double a[3] = {3, 1, 0}, b[3] = {0, 1, 2};
+    const double X = 4, Y = 3;
+    double pa[3], pb[3];
+    for (int i = 0; i < 3; i++) {
+        pa[i] = a[i] / X;
+        pb[i] = b[i] / Y;
+    }
+    double ed = 0.0, ed2 = 0.0;
+    int ka[3], kb[3];
+    for (ka[0] = 0; ka[0] <= 4; ka[0]++)
+        for (ka[1] = 0; ka[0] + ka[1] <= 4; ka[1]++) {
+            ka[2] = 4 - ka[0] - ka[1];
+            double pxa = multinom_pmf(ka, 4, pa);
+            for (kb[0] = 0; kb[0] <= 3; kb[0]++)
+                for (kb[1] = 0; kb[0] + kb[1] <= 3; kb[1]++) {
+                    kb[2] = 3 - kb[0] - kb[1];
+                    double pr = pxa * multinom_pmf(kb, 3, pb);
+                    double xs[3] = {ka[0], ka[1], ka[2]};
+                    double ys[3] = {kb[0], kb[1], kb[2]};
+                    double d = d_of(xs, ys, X, Y);
+                    ed += pr * d;
+                    ed2 += pr * d * d;
+                }
+        }
+    double D = d_of(a, b, X, Y);
+    double want = 2.0 * D - ed;
+    if (want < 0.0) want = 0.0;
+    ig_measure_params p;
+    ig_measure_params_init(&p);
+    p.reps = 100000;
+    p.seed = 2015;
+    double got = val2("bias_corrected_dissimilarity", 3, a, b, &p);
+    double se = sqrt((ed2 - ed * ed) / p.reps);
+    print_message("D %.6f, E[D*] %.6f exact, D_bc exact %.6f, measured "
+                  "%.6f (se %.6f)\n",
+                  D, ed, want, got, se);
+    assert_true(fabs(D - 0.75) < 1e-15);
+    assert_true(fabs(got - want) < 4.0 * se);
+}
+
 /* The modified index formula on a case with known E*: units of two
  * residents, a=1 b=1 each (D = 0). Under random allocation (P = 1/2) the
  * index is positive, so I < E* and the result is (0 - E*)/E* = -1. */
@@ -787,6 +852,7 @@ int main(void)
         cmocka_unit_test(test_single_sorting),
         cmocka_unit_test(test_single_simulated_reproducible),
         cmocka_unit_test(test_single_modified_near_zero_on_random),
+        cmocka_unit_test(test_single_bias_corrected_exact),
         cmocka_unit_test(test_single_modified_negative_branch),
         cmocka_unit_test(test_single_simulated_too_small),
         cmocka_unit_test(test_single_density_corrected),
