@@ -105,14 +105,6 @@ int cli_cmd_compare(int argc, char **argv)
             cli_opts_free(&o);
             return CLI_EXIT_USAGE;
         }
-        if (m->flags & IG_MF_SPATIAL) {
-            cli_usage_error("compare",
-                            "'%s' is a spatial measure; compare takes "
-                            "aspatial measures only",
-                            o.only[i]);
-            cli_opts_free(&o);
-            return CLI_EXIT_USAGE;
-        }
     }
     ig_compare_opts co;
     ig_compare_opts_init(&co);

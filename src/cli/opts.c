@@ -210,7 +210,8 @@ static const opt_def opt_table[] = {
     {"measure", OPT_MEASURE, "NAME", C_CHANGE, SEC_MEASURE, STR(measure),
      "mutual_information (default), multi_information_theory or "
      "dissimilarity"},
-    {"radius-m", OPT_RADIUS_M, "R", C_MEASURES, SEC_MEASURE, CHECKED,
+    {"radius-m", OPT_RADIUS_M, "R", C_MEASURES | C_COMPARE, SEC_MEASURE,
+     CHECKED,
      "neighbourhood radius in metres for measures that use a scale "
      "(default: 1000)"},
     {"radius-m", OPT_RADIUS_M, "R", C_LOCAL, SEC_MEASURE, CHECKED,
@@ -218,25 +219,29 @@ static const opt_def opt_table[] = {
      "neighbourhood)"},
     {"radii", OPT_RADII, "R1,R2,...", C_PROFILE, SEC_MEASURE, CHECKED,
      "neighbourhood radii in metres, e.g. 100,200,500,1000,2000,5000"},
-    {"k", OPT_K, "K", C_MEASURES | C_LOCAL, SEC_MEASURE, CHECKED,
+    {"k", OPT_K, "K", C_MEASURES | C_LOCAL | C_COMPARE, SEC_MEASURE, CHECKED,
      "neighbourhoods of the K nearest residents (EquiPop) instead of a "
      "radius"},
     {"k", OPT_K, "K1,K2,...", C_PROFILE, SEC_MEASURE, CHECKED,
      "neighbourhoods of the K nearest residents, e.g. "
      "200,400,800,1600,3200,6400,12800,25600"},
-    {"kernel", OPT_KERNEL, "NAME", C_SPATIAL, SEC_MEASURE, CHECKED,
+    {"kernel", OPT_KERNEL, "NAME", C_SPATIAL | C_COMPARE, SEC_MEASURE,
+     CHECKED,
      "disc, square, gaussian, biweight, epanechnikov or linear (default: "
      "disc)"},
     {"edge", OPT_EDGE, "grid|place", C_SPATIAL, SEC_MEASURE, CHECKED,
      "neighbourhoods draw from every cell of the grid, or only from the "
      "place's own cells (default: grid)"},
-    {"adjacency", OPT_ADJACENCY, "rook|queen", C_MEASURES | C_PROFILE,
+    {"adjacency", OPT_ADJACENCY, "rook|queen",
+     C_MEASURES | C_PROFILE | C_COMPARE,
      SEC_MEASURE, CHECKED,
      "contiguity of the spatial dissimilarity indices (default: rook)"},
-    {"decay-alpha", OPT_DECAY_ALPHA, "X", C_MEASURES | C_PROFILE, SEC_MEASURE,
+    {"decay-alpha", OPT_DECAY_ALPHA, "X", C_MEASURES | C_PROFILE | C_COMPARE,
+     SEC_MEASURE,
      CHECKED, "proximity measures: a cell's distance to itself is (alpha "
      "a)^beta km, a its area in km2 (default: 0.6)"},
-    {"decay-beta", OPT_DECAY_BETA, "X", C_MEASURES | C_PROFILE, SEC_MEASURE,
+    {"decay-beta", OPT_DECAY_BETA, "X", C_MEASURES | C_PROFILE | C_COMPARE,
+     SEC_MEASURE,
      CHECKED, "exponent beta of that self-distance (default: 0.5)"},
     {"centre", OPT_CENTRE, "X,Y", C_SPATIAL, SEC_MEASURE, CHECKED,
      "centre for the centralization measures, metres in the grid's CRS "
@@ -936,8 +941,9 @@ static int check_combination(cli_opts *o)
             return 0;
         }
     }
-    if ((o->cmd == CLI_CMD_measures || o->cmd == CLI_CMD_local) && o->n_radii &&
-        o->n_ks) {
+    if ((o->cmd == CLI_CMD_measures || o->cmd == CLI_CMD_local ||
+         o->cmd == CLI_CMD_compare) &&
+        o->n_radii && o->n_ks) {
         cli_usage_error(cmd, "give --radius-m or --k, not both");
         return 0;
     }

@@ -24,6 +24,7 @@
 #include "core/rng.h"
 #include "infer/infer_impl.h"
 #include "integrid/ig_compare.h"
+#include "measures/measure_impl.h"
 
 /* Permutation streams start here, away from the bootstrap's and from the
  * null streams of infer.c (2^40). */
@@ -62,6 +63,7 @@ typedef struct side {
     uint64_t *cnt;         /* n * nc */
     double *pw;            /* n * nc */
     uint64_t *ctot;        /* n */
+    int32_t *rc;           /* 2 * n: rows, then columns; NULL aspatial */
     ig_units u;
 } side;
 
@@ -69,6 +71,8 @@ typedef struct job {
     ig_ctx *ctx;
     const ig_measure_params *p;
     const item *items;
+    const ig_measure_info **ms; /* n_items: the items as rows of */
+    size_t *grps;               /* ig__measures_eval */
     size_t n_items, ng, nc, reps;
     int has_other;
     uint64_t seed;
@@ -93,6 +97,7 @@ static void side_free(ig_ctx *ctx, side *s, size_t ng, size_t nc)
     ig__free(ctx, s->cnt, n * nc * sizeof *s->cnt);
     ig__free(ctx, s->pw, n * nc * sizeof *s->pw);
     ig__free(ctx, s->ctot, n * sizeof *s->ctot);
+    ig__free(ctx, s->rc, 2 * n * sizeof *s->rc);
     memset(s, 0, sizeof *s);
 }
 
@@ -117,8 +122,11 @@ static ig_status side_build(ig_ctx *ctx, const ig_grid *g, size_t p,
     s->cnt = ig__calloc(ctx, n1 * nc, sizeof *s->cnt);
     s->pw = ig__calloc(ctx, n1 * nc, sizeof *s->pw);
     s->ctot = ig__calloc(ctx, n1, sizeof *s->ctot);
+    const int32_t *grow = ig_grid_rows(g), *gcol = ig_grid_cols(g);
+    if (grow && gcol) s->rc = ig__calloc(ctx, 2 * n1, sizeof *s->rc);
     *cells = ig__calloc(ctx, n1, sizeof **cells);
-    if (!s->block || !s->counts || !s->cnt || !s->pw || !s->ctot || !*cells) {
+    if (!s->block || !s->counts || !s->cnt || !s->pw || !s->ctot || !*cells ||
+        (grow && gcol && !s->rc)) {
         side_free(ctx, s, ng, nc);
         ig__free(ctx, *cells, n1 * sizeof **cells);
         *cells = NULL;
@@ -145,6 +153,10 @@ static ig_status side_build(ig_ctx *ctx, const ig_grid *g, size_t p,
         s->ctot[k] = sum;
         for (size_t c = 0; c < nc; c++)
             s->pw[k * nc + c] = (double)s->cnt[k * nc + c];
+        if (s->rc) {
+            s->rc[k] = grow[i];
+            s->rc[n1 + k] = gcol[i];
+        }
         (*cells)[k] = i;
         k++;
     }
@@ -154,6 +166,10 @@ static ig_status side_build(ig_ctx *ctx, const ig_grid *g, size_t p,
     s->u.counts = s->counts;
     s->u.total = has_other ? s->block + ng * n1 : NULL;
     s->u.cell_m = ig_grid_cell_size_m(g);
+    if (s->rc) {
+        s->u.row = s->rc;
+        s->u.col = s->rc + n1;
+    }
     return IG_OK;
 }
 
@@ -184,22 +200,34 @@ static key cell_key(const ig_grid *g, size_t cell, size_t idx)
 }
 
 /* Compute every item on the (replicate) units of A and B into slots
- * out[k * stride] as B - A. */
+ * out[k * stride] as B - A, each side's items sharing one preparation
+ * (ig__measures_eval; the same bits as ig_measure_compute). */
 static ig_status eval_items(const job *j, const ig_units *ua,
                             const ig_units *ub, double *out, size_t stride)
 {
-    for (size_t k = 0; k < j->n_items; k++) {
-        const item *it = &j->items[k];
-        size_t grp = it->group >= 0 ? (size_t)it->group : 0;
-        double va = (double)NAN, vb = (double)NAN;
-        ig_status st = ig_measure_compute(j->ctx, it->m, ua, grp, j->p, &va,
-                                          NULL);
-        if (st == IG_OK)
-            st = ig_measure_compute(j->ctx, it->m, ub, grp, j->p, &vb, NULL);
-        if (st != IG_OK && st != IG_ERR_NUMERIC) return st;
-        out[k * stride] = st == IG_OK ? vb - va : (double)NAN;
+    size_t n = j->n_items ? j->n_items : 1;
+    double *va = ig__alloc(j->ctx, 2 * n * sizeof *va);
+    ig_status *sa = ig__alloc(j->ctx, 2 * n * sizeof *sa);
+    if (!va || !sa) {
+        ig__free(j->ctx, va, 2 * n * sizeof *va);
+        ig__free(j->ctx, sa, 2 * n * sizeof *sa);
+        return IG_ERR_NOMEM;
     }
-    return IG_OK;
+    double *vb = va + n;
+    ig_status *sb = sa + n;
+    ig_status st = ig__measures_eval(j->ctx, ua, j->ms, j->grps, j->n_items,
+                                     j->p, NULL, va, sa);
+    if (st == IG_OK)
+        st = ig__measures_eval(j->ctx, ub, j->ms, j->grps, j->n_items, j->p,
+                               NULL, vb, sb);
+    for (size_t k = 0; st == IG_OK && k < j->n_items; k++) {
+        ig_status s1 = sa[k] != IG_OK ? sa[k] : sb[k];
+        if (s1 != IG_OK && s1 != IG_ERR_NUMERIC) st = s1;
+        out[k * stride] = s1 == IG_OK ? vb[k] - va[k] : (double)NAN;
+    }
+    ig__free(j->ctx, va, 2 * n * sizeof *va);
+    ig__free(j->ctx, sa, 2 * n * sizeof *sa);
+    return st;
 }
 
 /* Write a cell's categories v[0..nc) as slot i of a replicate block. */
@@ -308,8 +336,7 @@ static ig_status check_grids(const ig_grid *a, const ig_grid *b,
     if (ig_grid_cell_size_m(a) != ig_grid_cell_size_m(b))
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
                              "compare: the grids have different cell sizes "
-                             "(A: %ld m, B: %ld m); aggregate the finer one "
-                             "first",
+                             "(A: %ld m, B: %ld m) after aggregation",
                              (long)ig_grid_cell_size_m(a),
                              (long)ig_grid_cell_size_m(b));
     size_t na = ig_grid_ngroups(a), nb = ig_grid_ngroups(b);
@@ -342,7 +369,8 @@ static ig_status check_grids(const ig_grid *a, const ig_grid *b,
 }
 
 static ig_status make_items(ig_ctx *ctx, const ig_compare_opts *o, size_t ng,
-                            item **out, size_t *n_out, ig_error *err)
+                            int aspatial, item **out, size_t *n_out,
+                            ig_error *err)
 {
     size_t nm = o->n_measures && o->measures ? o->n_measures
                                              : ig_measure_count();
@@ -359,12 +387,13 @@ static ig_status make_items(ig_ctx *ctx, const ig_compare_opts *o, size_t ng,
                                      "compare: unknown measure '%s'",
                                      o->measures[i]);
             }
-            if (m->flags & IG_MF_SPATIAL) {
+            if ((m->flags & (IG_MF_SPATIAL | IG_MF_SCALE)) && aspatial) {
                 ig__free(ctx, it, (nm * (ng ? ng : 1) + 1) * sizeof *it);
                 return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
-                                     "compare: %s is a spatial measure; "
-                                     "compare supports aspatial measures "
-                                     "only",
+                                     "compare: %s is a spatial measure and "
+                                     "the grids have no cell positions "
+                                     "(--long units); compare them with "
+                                     "aspatial measures",
                                      m->name);
             }
         } else {
@@ -510,21 +539,68 @@ ig_status ig_compare_grids(ig_ctx *ctx, const ig_grid *a, const ig_grid *b,
                              "compare: level must be between 0 and 1 "
                              "exclusive (got %g)",
                              o->level);
+    /* different resolutions: the finer grid is aggregated to the coarser
+     * one, which must be a whole multiple of it (as `change` does) */
+    int32_t sa = ig_grid_cell_size_m(a), sb = ig_grid_cell_size_m(b);
+    ig_grid *agg = NULL;
+    if ((sa == 0) != (sb == 0))
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "compare: A is %s but B is %s; compare grid "
+                             "with grid, or units (--long) with units",
+                             sa ? "a grid of cells" : "a table of units",
+                             sb ? "a grid of cells" : "a table of units");
+    if (sa && sb && sa != sb) {
+        if (ig_grid_crs_epsg(a) != ig_grid_crs_epsg(b))
+            return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                                 "compare: the grids are in different CRS "
+                                 "(A: EPSG:%ld, B: EPSG:%ld); reproject one "
+                                 "so both use the same",
+                                 (long)ig_grid_crs_epsg(a),
+                                 (long)ig_grid_crs_epsg(b));
+        int32_t coarse = sa > sb ? sa : sb, fine = sa > sb ? sb : sa;
+        if (coarse % fine != 0)
+            return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                                 "compare: the cell sizes %d m (A) and %d m "
+                                 "(B) do not nest: %d is not a multiple of "
+                                 "%d; aggregate both to a common size first",
+                                 (int)sa, (int)sb, (int)coarse, (int)fine);
+        ig_status sta = ig_grid_aggregate(ctx, sa < sb ? a : b, coarse, &agg,
+                                          NULL, err);
+        if (sta != IG_OK) return sta;
+        if (sa < sb)
+            a = agg;
+        else
+            b = agg;
+    }
     size_t ng = ig_grid_ngroups(a);
     size_t *gmap = ig__calloc(ctx, ng ? ng : 1, sizeof *gmap);
-    if (!gmap) return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+    if (!gmap) {
+        ig_grid_destroy(agg);
+        return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+    }
     ig_status st = check_grids(a, b, gmap, err);
     item *items = NULL;
     size_t n_items = 0;
-    if (st == IG_OK) st = make_items(ctx, o, ng, &items, &n_items, err);
+    if (st == IG_OK)
+        st = make_items(ctx, o, ng, ig_grid_rows(a) == NULL, &items, &n_items,
+                        err);
     if (st != IG_OK) {
         ig__free(ctx, gmap, (ng ? ng : 1) * sizeof *gmap);
+        ig_grid_destroy(agg);
         return st;
     }
     size_t items_cap = (o->n_measures && o->measures ? o->n_measures
                                                      : ig_measure_count()) *
                            (ng ? ng : 1) + 1;
-    ig_compare_result *res = ig__calloc(ctx, 1, sizeof *res);
+    size_t ni1 = n_items ? n_items : 1;
+    const ig_measure_info **ims = ig__calloc(ctx, ni1, sizeof *ims);
+    size_t *igr = ig__calloc(ctx, ni1, sizeof *igr);
+    for (size_t k = 0; ims && igr && k < n_items; k++) {
+        ims[k] = items[k].m;
+        igr[k] = items[k].group >= 0 ? (size_t)items[k].group : 0;
+    }
+    ig_compare_result *res =
+        ims && igr ? ig__calloc(ctx, 1, sizeof *res) : NULL;
     size_t np = ig_grid_nplaces(a);
     if (res) {
         res->ctx = ctx;
@@ -552,6 +628,8 @@ ig_status ig_compare_grids(ig_ctx *ctx, const ig_grid *a, const ig_grid *b,
         j.ctx = ctx;
         j.p = &o->params;
         j.items = items;
+        j.ms = ims;
+        j.grps = igr;
         j.n_items = n_items;
         j.ng = ng;
         j.has_other = has_other;
@@ -586,6 +664,9 @@ ig_status ig_compare_grids(ig_ctx *ctx, const ig_grid *a, const ig_grid *b,
 done:
     ig__free(ctx, items, items_cap * sizeof *items);
     ig__free(ctx, gmap, (ng ? ng : 1) * sizeof *gmap);
+    ig__free(ctx, (void *)ims, ni1 * sizeof *ims);
+    ig__free(ctx, igr, ni1 * sizeof *igr);
+    ig_grid_destroy(agg);
     if (st != IG_OK) {
         if (st == IG_ERR_NOMEM)
             ig__error_set(err, st, 0, 0, "out of memory");

@@ -24,9 +24,11 @@ $ integrid compare $DATA/tiny.csv
 $ integrid compare --measures gini_typo $DATA/tiny.csv $DATA/tiny.csv
 ? 2
 ! ^integrid: compare: unknown measure 'gini_typo' in --measures
-$ integrid compare --measures spatial_exposure $DATA/tiny.csv $DATA/tiny.csv
-? 2
-! spatial measure
+# spatial measures compare too: a grid with itself differs by 0
+$ integrid compare --by CITY --measures spatial_exposure --radius-m 1500 --reps 9 $DATA/tiny.csv $DATA/tiny.csv | cut -d, -f1-3,6 | head -3
+place,measure,group,difference
+Alpha,spatial_exposure,NAT,0
+Alpha,spatial_exposure,EU_OTH,0
 $ integrid compare --reps 0 $DATA/tiny.csv $DATA/tiny.csv
 ? 2
 # groups that differ cannot come from one set of read options: a file
@@ -35,10 +37,10 @@ $ integrid compare --reps 0 $DATA/tiny.csv $DATA/tiny.csv
 $ printf 'GRD_ID,NAT,EU_OTH,ELSE\nCRS3035RES1000mN2684000E4334000,1,2,3\n' > c.csv && integrid compare --groups NAT,EU_OTH,OTH $DATA/tiny.csv c.csv
 ? 1
 ! c.csv
-# cell sizes differ
-$ printf 'GRD_ID,NAT,EU_OTH,OTH\nCRS3035RES100mN2684000E4334000,1,2,3\n' > d.csv && integrid compare $DATA/tiny.csv d.csv
+# cell sizes that do not nest (a finer grid that nests is aggregated)
+$ printf 'GRD_ID,NAT,EU_OTH,OTH\nCRS3035RES400mN2684000E4334000,1,2,3\n' > d.csv && integrid compare $DATA/tiny.csv d.csv
 ? 1
-! different cell sizes \(A: 1000 m, B: 100 m\)
+! do not nest: 1000 is not a multiple of 400
 # no common place
 $ printf 'GRD_ID,CITY,NAT,EU_OTH,OTH\nCRS3035RES1000mN2684000E4334000,Zeta,1,2,3\n' > e.csv && integrid compare --by CITY $DATA/tiny.csv e.csv
 ? 1

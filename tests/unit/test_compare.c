@@ -184,6 +184,58 @@ static ig_grid *place_grid(const char *const *places, size_t n_places,
     return g;
 }
 
+/* A 100 m grid is aggregated to the 1 km cells of the other: six 100 m
+ * cells inside one 1 km cell of each of two places compare with a 1 km
+ * grid of their sums as identical (difference 0, p = 1). */
+static void test_aggregates_finer(void **state)
+{
+    (void)state;
+    const char *const pa[] = {"Alpha", "Beta"};
+    ig_grid *fine = place_grid(pa, 2, 100, 3035, 0.0);
+    ig_grid_spec spec = {1000, 3035, 2, XY, 0, NULL, 0, 0};
+    ig_grid_builder *bld = NULL;
+    assert_int_equal(ig_grid_builder_create(NULL, &spec, &bld, NULL), IG_OK);
+    for (size_t p = 0; p < 2; p++) {
+        /* place_grid puts place p's cells at north 2,000,000 + p * 1,000 */
+        double c[2] = {450.0, 450.0};
+        ig_grid_row row;
+        memset(&row, 0, sizeof row);
+        row.cell.north_m = 2000000 + (int64_t)p * 1000;
+        row.cell.east_m = 4000000;
+        row.cell.size_m = 1000;
+        row.cell.epsg = 3035;
+        row.counts = c;
+        row.place = pa[p];
+        assert_int_equal(ig_grid_builder_add(bld, &row, NULL), IG_OK);
+    }
+    ig_grid *coarse = NULL;
+    assert_int_equal(ig_grid_builder_finish(bld, &coarse, NULL), IG_OK);
+    ig_grid_builder_destroy(bld);
+    ig_compare_opts o;
+    ig_compare_opts_init(&o);
+    const char *const ms[] = {"share"};
+    o.measures = ms;
+    o.n_measures = 1;
+    o.reps = 19;
+    ig_compare_result *r = NULL;
+    ig_error err = {0};
+    for (int swap = 0; swap < 2; swap++) {
+        assert_int_equal(ig_compare_grids(NULL, swap ? coarse : fine,
+                                          swap ? fine : coarse, &o, &r, &err),
+                         IG_OK);
+        assert_int_equal(ig_compare_result_nrows(r), 4); /* 2 places x 2 */
+        for (size_t i = 0; i < 4; i++) {
+            const ig_compare_row *x = ig_compare_result_row(r, i);
+            assert_true(x->value_a == 0.5 && x->value_b == 0.5);
+            assert_true(x->difference == 0.0 && x->p_value == 1.0);
+        }
+        ig_compare_result_destroy(r);
+        r = NULL;
+    }
+    ig_grid_destroy(fine);
+    ig_grid_destroy(coarse);
+}
+
 static void test_places_and_errors(void **state)
 {
     (void)state;
@@ -213,20 +265,25 @@ static void test_places_and_errors(void **state)
                      IG_ERR_NOT_FOUND);
     assert_non_null(strstr(err.msg, "no place"));
     assert_null(r);
-    ig_grid *d = place_grid(pa, 1, 100, 3035, 0.0);
+    /* 400 m cells do not nest in 1 km cells */
+    ig_grid *d = place_grid(pa, 1, 400, 3035, 0.0);
     assert_int_equal(ig_compare_grids(NULL, a, d, &o, &r, &err),
                      IG_ERR_DOMAIN);
-    assert_non_null(strstr(err.msg, "cell size"));
+    assert_non_null(strstr(err.msg, "do not nest"));
 
     const char *const bad[] = {"nonsense"};
     o.measures = bad;
     assert_int_equal(ig_compare_grids(NULL, a, b, &o, &r, &err),
                      IG_ERR_NOT_FOUND);
     assert_non_null(strstr(err.msg, "nonsense"));
+    /* spatial measures compare too (neighbourhoods within each place) */
     const char *const sp[] = {"spatial_exposure"};
     o.measures = sp;
-    assert_int_equal(ig_compare_grids(NULL, a, b, &o, &r, &err),
-                     IG_ERR_DOMAIN);
+    o.params.scale.radius_m = 1500.0;
+    assert_int_equal(ig_compare_grids(NULL, a, b, &o, &r, &err), IG_OK);
+    assert_true(ig_compare_result_nrows(r) > 0);
+    ig_compare_result_destroy(r);
+    r = NULL;
     o.measures = D_ONLY;
     o.reps = 0;
     assert_int_equal(ig_compare_grids(NULL, a, b, &o, &r, &err),
@@ -299,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_identical),
         cmocka_unit_test(test_hand_case),
         cmocka_unit_test(test_ci_covers_and_seeds),
+        cmocka_unit_test(test_aggregates_finer),
         cmocka_unit_test(test_places_and_errors),
         cmocka_unit_test(test_alloc_failure),
     };
