@@ -35,6 +35,12 @@ typedef struct ig_compare_opts {
     int reps;        /**< bootstrap replicates and permutations each; 999 */
     uint64_t seed;   /**< random seed; 1 */
     double level;    /**< confidence level, 0 < level < 1; 0.95 */
+    /** Called between replicates with the replicates done and in all
+     *  (all places), from worker threads one call at a time; nonzero
+     *  stops the run: IG_ERR_CANCELLED, with the places finished before
+     *  in *out (ig_compare_result_partial() is then 1). NULL: none. */
+    ig_progress_fn progress;
+    void *progress_ud;
 } ig_compare_opts;
 
 IG_API void ig_compare_opts_init(ig_compare_opts *o);
@@ -73,6 +79,9 @@ IG_API size_t ig_compare_result_nrows(const ig_compare_result *r);
 IG_API const ig_compare_row *ig_compare_result_row(const ig_compare_result *r,
                                                    size_t i);
 IG_API void ig_compare_result_destroy(ig_compare_result *r);
+/** 1 when the run was stopped (IG_ERR_CANCELLED) before every place was
+ *  compared: the rows are those of the places finished. */
+IG_API int ig_compare_result_partial(const ig_compare_result *r);
 
 #ifdef __cplusplus
 }

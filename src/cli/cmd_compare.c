@@ -135,15 +135,31 @@ int cli_cmd_compare(int argc, char **argv)
     gb = cli_read_grid_at(&env, ctx, &o, o.input2);
     if (!gb) goto done;
     ig_error err = {0};
+    co.progress = cli_progress_cb;
+    co.progress_ud = &env.progress;
+    cli_progress_phase(&env.progress, "replicates", 0);
+    /* Ctrl-C stops the draws and keeps the places finished */
+    cli_soft_interrupt(1);
     ig_status st = ig_compare_grids(ctx, ga, gb, &co, &res, &err);
-    if (st != IG_OK) {
+    cli_soft_interrupt(0);
+    cli_progress_clear(&env.progress);
+    int partial = st == IG_ERR_CANCELLED && res && ig_compare_result_partial(res);
+    if (st != IG_OK && !partial) {
         cli_report(&env, st, &err, NULL);
+        if (st == IG_ERR_CANCELLED && cli_interrupted())
+            rc = CLI_EXIT_INTERRUPTED;
         goto done;
     }
     write_rows(out.fp, fmt, res, ga, &co);
     out_open = 0;
     if (!cli_out_commit(&env, &out)) goto done;
     rc = CLI_EXIT_OK;
+    if (partial) {
+        cli_warn(&env, "interrupted: partial results: only the places "
+                       "finished (%zu rows)",
+                 ig_compare_result_nrows(res));
+        rc = CLI_EXIT_INTERRUPTED;
+    }
 done:
     if (out_open) cli_out_abort(&out);
     ig_compare_result_destroy(res);

@@ -16,6 +16,8 @@
  * Replicates run in parallel and write only their own slots; summaries
  * read the slots in index order, so the thread count does not matter. */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,7 @@ struct ig_compare_result {
     size_t n_rows, cap;
     char **names; /* place names, one per place of A */
     size_t n_names;
+    int partial;  /* stopped before every place was compared */
 };
 
 void ig_compare_opts_init(ig_compare_opts *o)
@@ -80,6 +83,12 @@ typedef struct job {
     size_t *match; /* per cell of A: its cell in B, or SIZE_MAX */
     uint8_t *matched_b;
     double *out;   /* 2 * reps * n_items: boot, then perm; item-major */
+    /* progress and stop (shared by the places' jobs) */
+    const ig_compare_opts *o;
+    pthread_mutex_t *mu;
+    atomic_int *stop;
+    atomic_size_t *done;
+    size_t total;
 } job;
 
 static uint64_t whole(double x)
@@ -246,6 +255,7 @@ static void put_cell(const job *j, double *block, size_t n, size_t i,
 static ig_status replicate(void *ud, size_t r)
 {
     job *j = ud;
+    if (j->stop && atomic_load(j->stop)) return IG_ERR_CANCELLED;
     ig_ctx *ctx = j->ctx;
     size_t na = j->a.n ? j->a.n : 1, nb = j->b.n ? j->b.n : 1, nc = j->nc;
     size_t ng1 = j->ng ? j->ng : 1;
@@ -300,6 +310,14 @@ static ig_status replicate(void *ud, size_t r)
     ua.total = j->has_other ? ba + j->ng * na : NULL;
     ub.total = j->has_other ? bb + j->ng * nb : NULL;
     st = eval_items(j, &ua, &ub, j->out + r, 2 * j->reps);
+    if (st == IG_OK && j->o && j->o->progress) {
+        size_t d = atomic_fetch_add(j->done, 1) + 1;
+        pthread_mutex_lock(j->mu);
+        int halt = j->o->progress(j->o->progress_ud, (uint64_t)d,
+                                  (uint64_t)j->total);
+        pthread_mutex_unlock(j->mu);
+        if (halt) atomic_store(j->stop, 1);
+    }
 done:
     ig__free(ctx, ba, (j->ng + 1) * na * sizeof *ba);
     ig__free(ctx, bb, (j->ng + 1) * nb * sizeof *bb);
@@ -613,6 +631,20 @@ ig_status ig_compare_grids(ig_ctx *ctx, const ig_grid *a, const ig_grid *b,
     res->n_names = np;
     int has_other = ig_grid_has_total(a) && ig_grid_has_total(b);
     size_t common = 0;
+    pthread_mutex_t mu;
+    int mu_ok = pthread_mutex_init(&mu, NULL) == 0;
+    if (!mu_ok) {
+        st = IG_ERR_NOMEM;
+        goto done;
+    }
+    atomic_int stop;
+    atomic_size_t done_reps;
+    atomic_init(&stop, 0);
+    atomic_init(&done_reps, 0);
+    size_t total = 0;
+    for (size_t p = 0; p < np; p++)
+        if (find_place(b, ig_grid_place_name(a, p)) != SIZE_MAX)
+            total += 2 * (size_t)o->reps;
     for (size_t p = 0; p < np && st == IG_OK; p++) {
         const char *name = ig_grid_place_name(a, p);
         size_t pb = find_place(b, name);
@@ -636,6 +668,11 @@ ig_status ig_compare_grids(ig_ctx *ctx, const ig_grid *a, const ig_grid *b,
         j.nc = ng + (has_other ? 1 : 0);
         j.reps = (size_t)o->reps;
         j.seed = o->seed;
+        j.o = o;
+        j.mu = &mu;
+        j.stop = &stop;
+        j.done = &done_reps;
+        j.total = total;
         size_t *cells_a = NULL, *cells_b = NULL;
         st = side_build(ctx, a, p, NULL, ng, has_other, o->na_as_zero, &j.a,
                         &cells_a);
@@ -653,6 +690,18 @@ ig_status ig_compare_grids(ig_ctx *ctx, const ig_grid *a, const ig_grid *b,
         ig__free(ctx, cells_a, (j.a.n ? j.a.n : 1) * sizeof *cells_a);
         ig__free(ctx, cells_b, (j.b.n ? j.b.n : 1) * sizeof *cells_b);
         job_free(&j);
+    }
+    pthread_mutex_destroy(&mu);
+    if (st == IG_ERR_CANCELLED) {
+        /* the places finished stay */
+        res->partial = 1;
+        ig__free(ctx, items, items_cap * sizeof *items);
+        ig__free(ctx, gmap, (ng ? ng : 1) * sizeof *gmap);
+        ig__free(ctx, (void *)ims, ni1 * sizeof *ims);
+        ig__free(ctx, igr, ni1 * sizeof *igr);
+        ig_grid_destroy(agg);
+        *out = res;
+        return ig__error_set(err, IG_ERR_CANCELLED, 0, 0, "cancelled");
     }
     if (st == IG_OK && common == 0)
         st = ig__error_set(err, IG_ERR_NOT_FOUND, 0, 0,
@@ -675,6 +724,11 @@ done:
     }
     *out = res;
     return IG_OK;
+}
+
+int ig_compare_result_partial(const ig_compare_result *r)
+{
+    return r ? r->partial : 0;
 }
 
 size_t ig_compare_result_nrows(const ig_compare_result *r)

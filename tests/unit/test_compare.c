@@ -236,6 +236,45 @@ static void test_aggregates_finer(void **state)
     ig_grid_destroy(coarse);
 }
 
+static int stop_after_place(void *ud, uint64_t done, uint64_t total)
+{
+    (void)ud;
+    /* 2 x 9 replicates per place: stop during the second place */
+    return done > 18 && total > 18;
+}
+
+/* A progress callback that stops keeps the places finished. */
+static void test_partial(void **state)
+{
+    (void)state;
+    const char *const pa[] = {"Alpha", "Beta", "Gamma"};
+    ig_grid *a = place_grid(pa, 3, 1000, 3035, 0.0);
+    ig_grid *b = place_grid(pa, 3, 1000, 3035, 7.0);
+    ig_compare_opts o;
+    ig_compare_opts_init(&o);
+    o.measures = D_ONLY + 1;
+    o.n_measures = 1;
+    o.reps = 9;
+    o.progress = stop_after_place;
+    ig_compare_result *r = NULL;
+    ig_error err = {0};
+    assert_int_equal(ig_compare_grids(NULL, a, b, &o, &r, &err),
+                     IG_ERR_CANCELLED);
+    assert_non_null(r);
+    assert_int_equal(ig_compare_result_partial(r), 1);
+    /* Alpha finished: its rows; the others not */
+    assert_true(ig_compare_result_nrows(r) >= 1);
+    for (size_t i = 0; i < ig_compare_result_nrows(r); i++)
+        assert_string_equal(ig_compare_result_row(r, i)->place, "Alpha");
+    ig_compare_result_destroy(r);
+    o.progress = NULL;
+    assert_int_equal(ig_compare_grids(NULL, a, b, &o, &r, &err), IG_OK);
+    assert_int_equal(ig_compare_result_partial(r), 0);
+    ig_compare_result_destroy(r);
+    ig_grid_destroy(a);
+    ig_grid_destroy(b);
+}
+
 static void test_places_and_errors(void **state)
 {
     (void)state;
@@ -357,6 +396,7 @@ int main(void)
         cmocka_unit_test(test_hand_case),
         cmocka_unit_test(test_ci_covers_and_seeds),
         cmocka_unit_test(test_aggregates_finer),
+        cmocka_unit_test(test_partial),
         cmocka_unit_test(test_places_and_errors),
         cmocka_unit_test(test_alloc_failure),
     };
