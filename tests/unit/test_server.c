@@ -1,0 +1,724 @@
+/* The HTTP API over loopback (issue #8): the server is started inside the
+ * test on a free port over a fresh data directory, driven with a small
+ * socket client, and stopped. Covered: the UI and security headers,
+ * upload / list / info / delete, measures equal to the CLI's (and served
+ * again from the cache), DEGURBA delineation as a background job, place
+ * search, the error statuses 400/401/403/404/405/413/415 with a JSON body
+ * naming the field (and the store unchanged), a gzip bomb refused, the
+ * token off loopback and --public-read, and malformed requests that must
+ * not take the server down. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "integrid/ig_server.h"
+#include "integrid/integrid.h"
+#include "test_support.h"
+
+typedef struct resp {
+    int status;
+    char *head; /* status line and headers */
+    char *body;
+    size_t body_len;
+} resp;
+
+static void resp_free(resp *r)
+{
+    free(r->head);
+    r->head = NULL;
+    r->body = NULL;
+}
+
+/* Send raw bytes, read the whole answer (Connection: close). */
+static int raw(uint16_t port, const char *req, size_t len, resp *out)
+{
+    memset(out, 0, sizeof *out);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return 0;
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {30, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        close(fd);
+        return 0;
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = send(fd, req + off, len - off, MSG_NOSIGNAL);
+        if (n <= 0) break; /* the server may answer before reading all */
+        off += (size_t)n;
+    }
+    shutdown(fd, SHUT_WR);
+    size_t cap = 1 << 16, used = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (used + 4096 > cap) buf = realloc(buf, cap *= 2);
+        ssize_t n = recv(fd, buf + used, cap - used - 1, 0);
+        if (n <= 0) break;
+        used += (size_t)n;
+    }
+    close(fd);
+    buf[used] = '\0';
+    out->head = buf;
+    if (sscanf(buf, "HTTP/1.%*d %d", &out->status) != 1) out->status = 0;
+    char *sep = strstr(buf, "\r\n\r\n");
+    if (sep) {
+        *sep = '\0';
+        out->body = sep + 4;
+        out->body_len = used - (size_t)(out->body - buf);
+    } else {
+        out->body = buf + used;
+    }
+    return 1;
+}
+
+typedef struct server_fx {
+    ig_server *srv;
+    uint16_t port;
+    char token[80];
+    char dir[64];
+} server_fx;
+
+static resp http(const server_fx *fx, const char *method, const char *path,
+                 const char *ctype, const void *body, size_t len, int auth)
+{
+    size_t cap = len + 1024;
+    char *req = malloc(cap);
+    int n = snprintf(req, cap,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+                     "Connection: close\r\n%s%s%s%s%s%s"
+                     "Content-Length: %zu\r\n\r\n",
+                     method, path, (unsigned)fx->port,
+                     ctype ? "Content-Type: " : "", ctype ? ctype : "",
+                     ctype ? "\r\n" : "", auth ? "Authorization: Bearer " : "",
+                     auth ? fx->token : "", auth ? "\r\n" : "", len);
+    memcpy(req + n, body, len);
+    resp r;
+    if (!raw(fx->port, req, (size_t)n + len, &r)) fail_msg("cannot connect");
+    free(req);
+    return r;
+}
+
+static resp get(const server_fx *fx, const char *path)
+{
+    return http(fx, "GET", path, NULL, "", 0, 0);
+}
+
+static void start(server_fx *fx, const char *bind, int public_read,
+                  uint64_t max_upload, uint64_t max_inflated)
+{
+    memset(fx, 0, sizeof *fx);
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/ig_srv_XXXXXX");
+    if (!mkdtemp(fx->dir)) fail_msg("mkdtemp");
+    ig_server_opts o;
+    ig_server_opts_init(&o);
+    o.data_dir = fx->dir;
+    o.bind = bind;
+    o.port = 0;
+    o.public_read = public_read;
+    o.max_upload = max_upload;
+    o.max_inflated = max_inflated;
+    o.threads = 2;
+    ig_error err = {0};
+    if (ig_server_start(NULL, &o, &fx->srv, &err) != IG_OK)
+        fail_msg("server: %s", err.msg);
+    fx->port = ig_server_port(fx->srv);
+    snprintf(fx->token, sizeof fx->token, "%s", ig_server_token(fx->srv));
+    assert_true(fx->port > 0);
+    assert_int_equal(strlen(fx->token), 32);
+}
+
+/* Stop the server and remove its data directory. */
+static void stop(server_fx *fx)
+{
+    ig_server_stop(fx->srv);
+    fx->srv = NULL;
+    const char *files[] = {"integrid.sqlite", "integrid.sqlite-wal",
+                           "integrid.sqlite-shm"};
+    char path[128];
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s/%s", fx->dir, files[k]);
+        unlink(path);
+    }
+    rmdir(fx->dir);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) fail_msg("cannot open %s", path);
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    if (fread(b, 1, (size_t)n, fp) != (size_t)n) fail_msg("read %s", path);
+    fclose(fp);
+    b[n] = '\0';
+    *len = (size_t)n;
+    return b;
+}
+
+/* The value of "key":"..." after position p in s (a tiny JSON probe). */
+static int json_str(const char *s, const char *key, char *out, size_t cap)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":\"", key);
+    const char *p = strstr(s, pat);
+    if (!p) return 0;
+    p += strlen(pat);
+    size_t n = 0;
+    while (p[n] && p[n] != '"' && n + 1 < cap) n++;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 1;
+}
+
+static int n_datasets(const server_fx *fx)
+{
+    resp r = get(fx, "/api/v1/datasets");
+    int n = 0;
+    for (const char *p = r.body; (p = strstr(p, "\"cell_size_m\"")); p++) n++;
+    resp_free(&r);
+    return n;
+}
+
+static void assert_error(resp *r, int status, const char *field)
+{
+    if (r->status != status)
+        fail_msg("expected %d, got %d: %s", status, r->status, r->body);
+    char want[96];
+    snprintf(want, sizeof want, "\"field\":\"%s\"", field);
+    if (!strstr(r->body, want))
+        fail_msg("expected field %s in %s", field, r->body);
+    assert_non_null(strstr(r->head, "Content-Type: application/json"));
+    resp_free(r);
+}
+
+static char *upload_fixture(server_fx *fx, const char *name, const char *q)
+{
+    size_t len;
+    char path[512];
+    snprintf(path, sizeof path, "%s", fixture_path(name));
+    char *csv = slurp(path, &len);
+    char url[256];
+    snprintf(url, sizeof url, "/api/v1/datasets?%s", q);
+    resp r = http(fx, "POST", url, "text/csv", csv, len, 1);
+    free(csv);
+    if (r.status != 201) fail_msg("upload %s: %d %s", name, r.status, r.body);
+    static char id[64];
+    assert_true(json_str(r.body, "id", id, sizeof id));
+    assert_non_null(strstr(r.head, "Location: /api/v1/datasets/"));
+    resp_free(&r);
+    return id;
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void test_ui_and_headers(void **state)
+{
+    (void)state;
+    server_fx fx;
+    start(&fx, "127.0.0.1", 0, 0, 0);
+    resp r = get(&fx, "/");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.head, "Content-Type: text/html"));
+    assert_non_null(strstr(r.head,
+                           "Content-Security-Policy: default-src "
+                           "'none'; script-src 'self'"));
+    assert_non_null(strstr(r.head, "frame-ancestors 'none'"));
+    assert_non_null(strstr(r.head, "X-Content-Type-Options: nosniff"));
+    /* no inline script: the page only loads /app.js */
+    assert_non_null(strstr(r.body, "<script src=\"/app.js\""));
+    assert_null(strstr(r.body, "<script>"));
+    /* on loopback the page carries the token for the UI */
+    assert_non_null(strstr(r.body, fx.token));
+    resp_free(&r);
+    r = get(&fx, "/app.js");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.head, "text/javascript"));
+    resp_free(&r);
+    r = get(&fx, "/api/v1/openapi.json");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"openapi\""));
+    assert_non_null(strstr(r.body, "/datasets/{id}/measures"));
+    resp_free(&r);
+    r = get(&fx, "/api/v1/health");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"schema\":1"));
+    resp_free(&r);
+    r = get(&fx, "/api/v1/measures");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"name\":\"dissimilarity\""));
+    resp_free(&r);
+    /* no file system behind paths */
+    r = get(&fx, "/../../etc/passwd");
+    assert_int_equal(r.status, 404);
+    resp_free(&r);
+    r = get(&fx, "/api/v1/datasets/..%2f..%2fetc");
+    assert_true(r.status == 404);
+    resp_free(&r);
+    stop(&fx);
+}
+
+static void test_upload_measure_delete(void **state)
+{
+    (void)state;
+    server_fx fx;
+    start(&fx, "127.0.0.1", 0, 0, 0);
+    assert_int_equal(n_datasets(&fx), 0);
+    char id[64];
+    snprintf(id, sizeof id, "%s",
+             upload_fixture(&fx, "cli/tiny.csv", "name=tiny&by=CITY"));
+    assert_int_equal(n_datasets(&fx), 1);
+    char url[256];
+    snprintf(url, sizeof url, "/api/v1/datasets/%s", id);
+    resp r = get(&fx, url);
+    assert_int_equal(r.status, 200);
+    assert_non_null(
+        strstr(r.body, "\"group_names\":[\"NAT\",\"EU_OTH\",\"OTH\"]"));
+    assert_non_null(
+        strstr(r.body, "\"grid_place_names\":[\"Alpha\",\"Beta\"]"));
+    resp_free(&r);
+    /* dissimilarity of NAT in Alpha: 0.75, as `integrid measures`
+     * (tests/cli/measures_csv.t) */
+    snprintf(url, sizeof url,
+             "/api/v1/datasets/%s/measures?place=Alpha&measures=dissimilarity",
+             id);
+    r = get(&fx, url);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body,
+                           "\"measure\":\"dissimilarity\",\"group\":"
+                           "\"NAT\",\"component\":\"total\",\"value\":"
+                           "0.75,"));
+    char *first = strdup(r.body);
+    resp_free(&r);
+    r = get(&fx, url); /* from the cache: the same answer */
+    assert_string_equal(r.body, first);
+    free(first);
+    resp_free(&r);
+    /* with bootstrap intervals */
+    snprintf(url, sizeof url,
+             "/api/v1/datasets/%s/measures?place=Alpha&measures=dissimilarity"
+             "&ci=true&reps=50&seed=7",
+             id);
+    r = get(&fx, url);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"ci_low\":"));
+    assert_non_null(strstr(r.body, "\"n_boot\":"));
+    resp_free(&r);
+    /* every place of the grid when none is named; undefined values say why */
+    snprintf(url, sizeof url, "/api/v1/datasets/%s/measures?measures=isolation",
+             id);
+    r = get(&fx, url);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"place\":\"Beta\""));
+    assert_non_null(strstr(r.body, "\"defined\":false,\"why\":"));
+    resp_free(&r);
+    /* delete */
+    snprintf(url, sizeof url, "/api/v1/datasets/%s", id);
+    r = http(&fx, "DELETE", url, NULL, "", 0, 0);
+    assert_error(&r, 401, "Authorization");
+    r = http(&fx, "DELETE", url, NULL, "", 0, 1);
+    assert_int_equal(r.status, 204);
+    resp_free(&r);
+    r = get(&fx, url);
+    assert_error(&r, 404, "dataset");
+    assert_int_equal(n_datasets(&fx), 0);
+    stop(&fx);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    server_fx fx;
+    start(&fx, "127.0.0.1", 0, 4096, 0);
+    char id[64];
+    snprintf(id, sizeof id, "%s",
+             upload_fixture(&fx, "cli/tiny.csv", "by=CITY"));
+    const char csv[] = "GRD_ID,NAT,OTH\nCRS3035RES1000mN1E1,1,2\n";
+    /* 401: no token, wrong token */
+    resp r = http(&fx, "POST", "/api/v1/datasets", "text/csv", csv,
+                  sizeof csv - 1, 0);
+    assert_error(&r, 401, "Authorization");
+    assert_int_equal(n_datasets(&fx), 1);
+    /* 415: strict content types */
+    r = http(&fx, "POST", "/api/v1/datasets",
+             "application/x-www-form-urlencoded", csv, sizeof csv - 1, 1);
+    assert_error(&r, 415, "Content-Type");
+    r = http(&fx, "POST", "/api/v1/datasets", "application/json", "{}", 2, 1);
+    assert_error(&r, 415, "Content-Type");
+    /* 413: over --max-upload (4096 here), by Content-Length */
+    size_t big = 10000;
+    char *junk = malloc(big);
+    memset(junk, 'a', big);
+    r = http(&fx, "POST", "/api/v1/datasets", "text/csv", junk, big, 1);
+    assert_error(&r, 413, "body");
+    free(junk);
+    /* 400: not a grid; a grid with no usable groups; the store unchanged */
+    r = http(&fx, "POST", "/api/v1/datasets", "text/csv", "hello\nworld\n", 12,
+             1);
+    assert_error(&r, 400, "body");
+    const char nogroups[] = "GRD_ID,NAME\nCRS3035RES1000mN2684000E4334000,x\n";
+    r = http(&fx, "POST", "/api/v1/datasets", "text/csv", nogroups,
+             sizeof nogroups - 1, 1);
+    assert_error(&r, 400, "body");
+    r = http(&fx, "POST", "/api/v1/datasets?groups=A%3D%2B", "text/csv", csv,
+             sizeof csv - 1, 1);
+    assert_error(&r, 400, "groups");
+    r = http(&fx, "POST", "/api/v1/datasets?colour=red", "text/csv", csv,
+             sizeof csv - 1, 1);
+    assert_error(&r, 400, "colour");
+    assert_int_equal(n_datasets(&fx), 1);
+    /* 404: unknown dataset, place, job, path */
+    r = get(&fx, "/api/v1/datasets/0123456789abcdef0123456789abcdef");
+    assert_error(&r, 404, "dataset");
+    char url[256];
+    snprintf(url, sizeof url, "/api/v1/datasets/%s/measures?place=Gamma", id);
+    r = get(&fx, url);
+    assert_error(&r, 404, "place");
+    snprintf(url, sizeof url, "/api/v1/datasets/%s/places/77", id);
+    r = get(&fx, url);
+    assert_error(&r, 404, "place");
+    r = get(&fx, "/api/v1/jobs/0123");
+    assert_error(&r, 404, "job");
+    r = get(&fx, "/api/v1/nothing");
+    assert_error(&r, 404, "path");
+    /* 400: parameters out of range, unknown measure, duplicates */
+    snprintf(url, sizeof url, "/api/v1/datasets/%s/measures?b=1.5", id);
+    r = get(&fx, url);
+    assert_error(&r, 400, "b");
+    snprintf(url, sizeof url, "/api/v1/datasets/%s/measures?level=1", id);
+    r = get(&fx, url);
+    assert_error(&r, 400, "level");
+    snprintf(url, sizeof url, "/api/v1/datasets/%s/measures?reps=0", id);
+    r = get(&fx, url);
+    assert_error(&r, 400, "reps");
+    snprintf(url, sizeof url, "/api/v1/datasets/%s/measures?measures=nope", id);
+    r = get(&fx, url);
+    assert_error(&r, 400, "measures");
+    snprintf(url, sizeof url, "/api/v1/datasets/%s/measures?ci=maybe", id);
+    r = get(&fx, url);
+    assert_error(&r, 400, "ci");
+    /* places: bad JSON bodies */
+    snprintf(url, sizeof url, "/api/v1/datasets/%s/places", id);
+    r = http(&fx, "POST", url, "application/json", "{\"method\":", 10, 1);
+    assert_error(&r, 400, "body");
+    r = http(&fx, "POST", url, "application/json", "{\"method\":\"kmeans\"}",
+             19, 1);
+    assert_error(&r, 400, "method");
+    r = http(&fx, "POST", url, "application/json", "{\"level\":3}", 11, 1);
+    assert_error(&r, 400, "level");
+    r = http(&fx, "POST", url, "text/csv", "x", 1, 1);
+    assert_error(&r, 415, "Content-Type");
+    /* 405 */
+    r = http(&fx, "PUT", "/api/v1/measures", "application/json", "{}", 2, 1);
+    assert_error(&r, 405, "method");
+    /* 403: another Host (DNS rebinding) or a foreign Origin */
+    const char rebind[] =
+        "GET /api/v1/health HTTP/1.1\r\nHost: evil.example:80"
+        "\r\nConnection: close\r\n\r\n";
+    assert_true(raw(fx.port, rebind, sizeof rebind - 1, &r));
+    assert_error(&r, 403, "Host");
+    char origin[256];
+    int n = snprintf(origin, sizeof origin,
+                     "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+                     "Origin: http://evil.example\r\nConnection: close\r\n\r\n",
+                     (unsigned)fx.port);
+    assert_true(raw(fx.port, origin, (size_t)n, &r));
+    assert_error(&r, 403, "Origin");
+    assert_int_equal(n_datasets(&fx), 1);
+    stop(&fx);
+}
+
+static void test_gzip(void **state)
+{
+    (void)state;
+    server_fx fx;
+    start(&fx, "127.0.0.1", 0, 0, 1u << 20); /* inflate cap 1 MiB */
+    /* a real gzip upload goes through */
+    size_t len;
+    char *csv = slurp(fixture_path("cli/tiny.csv"), &len);
+    uLong cap = compressBound((uLong)len) + 64;
+    unsigned char *gz = malloc(cap);
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    z.next_in = (Bytef *)csv;
+    z.avail_in = (uInt)len;
+    z.next_out = gz;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    size_t gzlen = z.total_out;
+    deflateEnd(&z);
+    resp r = http(&fx, "POST", "/api/v1/datasets?by=CITY", "application/gzip",
+                  gz, gzlen, 1);
+    assert_int_equal(r.status, 201);
+    assert_non_null(strstr(r.body, "\"cells\":4"));
+    resp_free(&r);
+    free(gz);
+    free(csv);
+    /* a bomb: 64 MiB of one header line's padding compresses to ~64 KiB */
+    size_t raw_len = 64u << 20;
+    unsigned char *zeros = calloc(1, raw_len);
+    memcpy(zeros, "GRD_ID,NAT\n", 11);
+    cap = compressBound((uLong)raw_len);
+    gz = malloc(cap);
+    memset(&z, 0, sizeof z);
+    deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    z.next_in = zeros;
+    z.avail_in = (uInt)raw_len;
+    z.next_out = gz;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    gzlen = z.total_out;
+    deflateEnd(&z);
+    free(zeros);
+    assert_true(gzlen < (1u << 20));
+    r = http(&fx, "POST", "/api/v1/datasets", "application/gzip", gz, gzlen, 1);
+    assert_error(&r, 413, "body");
+    /* a damaged gzip stream */
+    gz[gzlen / 2] ^= 0xff;
+    gz[gzlen / 2 + 1] ^= 0xff;
+    r = http(&fx, "POST", "/api/v1/datasets", "application/gzip", gz, gzlen, 1);
+    assert_true(r.status == 400 || r.status == 413);
+    resp_free(&r);
+    free(gz);
+    assert_int_equal(n_datasets(&fx), 1);
+    stop(&fx);
+}
+
+static void test_places_job(void **state)
+{
+    (void)state;
+    server_fx fx;
+    start(&fx, "127.0.0.1", 0, 0, 0);
+    char id[64];
+    snprintf(id, sizeof id, "%s",
+             upload_fixture(&fx, "cli/degurba.csv", "by=CNTR_ID"));
+    char url[256];
+    snprintf(url, sizeof url, "/api/v1/datasets/%s/places", id);
+    resp r = http(&fx, "POST", url, "application/json",
+                  "{\"method\":\"degurba\",\"level\":1}", 30, 1);
+    assert_int_equal(r.status, 202);
+    char job[64];
+    assert_true(json_str(r.body, "id", job, sizeof job));
+    resp_free(&r);
+    char jurl[128];
+    snprintf(jurl, sizeof jurl, "/api/v1/jobs/%s", job);
+    int done = 0;
+    for (int k = 0; k < 200 && !done; k++) {
+        r = get(&fx, jurl);
+        assert_int_equal(r.status, 200);
+        done = strstr(r.body, "\"state\":\"done\"") != NULL;
+        assert_null(strstr(r.body, "\"state\":\"failed\""));
+        if (done) assert_non_null(strstr(r.body, "\"urban_centres\":1"));
+        resp_free(&r);
+        if (!done) {
+            struct timespec ts = {0, 20000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    assert_true(done);
+    r = get(&fx, url);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"id\":\"1\""));
+    assert_non_null(strstr(r.body, "\"class\":\"urban_centre\""));
+    assert_non_null(strstr(r.body, "\"country\":\"AA\""));
+    resp_free(&r);
+    /* search: by id, and nothing for a name that is not there */
+    snprintf(url, sizeof url, "/api/v1/datasets/%s/places?q=zzzz", id);
+    r = get(&fx, url);
+    assert_string_equal(r.body, "{\"places\":[]}\n");
+    resp_free(&r);
+    snprintf(url, sizeof url, "/api/v1/datasets/%s/places/1", id);
+    r = get(&fx, url);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"cells\":9"));
+    resp_free(&r);
+    /* measures of a delineated place */
+    snprintf(url, sizeof url,
+             "/api/v1/datasets/%s/measures?place=1&measures=dissimilarity", id);
+    r = get(&fx, url);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"place\":\"1\""));
+    resp_free(&r);
+    /* cancelling a finished job is accepted; an unknown one is not */
+    r = http(&fx, "DELETE", jurl, NULL, "", 0, 1);
+    assert_int_equal(r.status, 202);
+    resp_free(&r);
+    stop(&fx);
+}
+
+/* Poll job @p id until it ends; returns its final JSON (caller frees). */
+static char *wait_job(const server_fx *fx, const char *id)
+{
+    char jurl[128];
+    snprintf(jurl, sizeof jurl, "/api/v1/jobs/%s", id);
+    for (int k = 0; k < 500; k++) {
+        resp r = get(fx, jurl);
+        assert_int_equal(r.status, 200);
+        if (!strstr(r.body, "\"state\":\"queued\"") &&
+            !strstr(r.body, "\"state\":\"running\"")) {
+            char *out = strdup(r.body);
+            resp_free(&r);
+            return out;
+        }
+        resp_free(&r);
+        struct timespec ts = {0, 20000000};
+        nanosleep(&ts, NULL);
+    }
+    fail_msg("job %s did not end", id);
+    return NULL;
+}
+
+static void test_async_import(void **state)
+{
+    (void)state;
+    server_fx fx;
+    start(&fx, "127.0.0.1", 0, 0, 1u << 20);
+    size_t len;
+    char *csv = slurp(fixture_path("cli/tiny.csv"), &len);
+    resp r = http(&fx, "POST", "/api/v1/datasets?name=bg&by=CITY&async=true",
+                  "text/csv", csv, len, 1);
+    free(csv);
+    assert_int_equal(r.status, 202);
+    assert_non_null(strstr(r.head, "Location: /api/v1/jobs/"));
+    assert_non_null(strstr(r.body, "\"kind\":\"import\""));
+    char job[64];
+    assert_true(json_str(r.body, "id", job, sizeof job));
+    resp_free(&r);
+    char *end = wait_job(&fx, job);
+    assert_non_null(strstr(end, "\"state\":\"done\""));
+    char id[64];
+    assert_true(json_str(strstr(end, "\"result\""), "dataset", id, sizeof id));
+    free(end);
+    char url[256];
+    snprintf(url, sizeof url, "/api/v1/datasets/%s", id);
+    r = get(&fx, url);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"name\":\"bg\""));
+    resp_free(&r);
+    /* a bad grid fails the job with the reason; the store is unchanged */
+    r = http(&fx, "POST", "/api/v1/datasets?async=1", "text/csv", "x\ny\n", 4,
+             1);
+    assert_int_equal(r.status, 202);
+    assert_true(json_str(r.body, "id", job, sizeof job));
+    resp_free(&r);
+    end = wait_job(&fx, job);
+    assert_non_null(strstr(end, "\"state\":\"failed\""));
+    assert_non_null(strstr(end, "not a usable grid"));
+    free(end);
+    assert_int_equal(n_datasets(&fx), 1);
+    stop(&fx);
+}
+
+static void test_off_loopback_token(void **state)
+{
+    (void)state;
+    server_fx fx;
+    start(&fx, "0.0.0.0", 0, 0, 0);
+    resp r = get(&fx, "/api/v1/datasets");
+    assert_error(&r, 401, "Authorization");
+    r = http(&fx, "GET", "/api/v1/datasets", NULL, "", 0, 1);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    /* the UI page does not carry the token off loopback */
+    r = get(&fx, "/");
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, fx.token));
+    resp_free(&r);
+    stop(&fx);
+    start(&fx, "0.0.0.0", 1, 0, 0); /* --public-read */
+    r = get(&fx, "/api/v1/datasets");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    r = http(&fx, "POST", "/api/v1/datasets", "text/csv", "a", 1, 0);
+    assert_error(&r, 401, "Authorization");
+    stop(&fx);
+    /* a bad address or token is refused before listening */
+    ig_server_opts o;
+    ig_server_opts_init(&o);
+    o.bind = "localhost:80";
+    ig_server *srv = NULL;
+    ig_error err = {0};
+    assert_int_equal(ig_server_start(NULL, &o, &srv, &err), IG_ERR_DOMAIN);
+    o.bind = "127.0.0.1";
+    o.token = "short";
+    assert_int_equal(ig_server_start(NULL, &o, &srv, &err), IG_ERR_DOMAIN);
+    assert_null(srv);
+}
+
+static void test_malformed_requests(void **state)
+{
+    (void)state;
+    server_fx fx;
+    start(&fx, "127.0.0.1", 0, 0, 0);
+    const char *bad[] = {
+        "\r\n\r\n",
+        "GARBAGE\r\n\r\n",
+        "GET\r\n\r\n",
+        "GET / HTTP/9.9\r\n\r\n",
+        "GET /api/v1/datasets?%zz=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "POST /api/v1/datasets HTTP/1.1\r\nHost: x\r\nContent-Length: "
+        "-5\r\n\r\n",
+        "POST /api/v1/datasets HTTP/1.1\r\nContent-Length: 99999999999999999999"
+        "\r\n\r\n",
+        "GET /api/v1/datasets/\xff\xfe HTTP/1.1\r\n\r\n",
+        "GET /api/v1//// HTTP/1.1\r\n\r\n",
+        "POST /api/v1/datasets HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "zz\r\n",
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        resp r;
+        assert_true(raw(fx.port, bad[k], strlen(bad[k]), &r));
+        /* libmicrohttpd itself answers an unknown HTTP version with 505 */
+        int ok = r.status == 0 || (r.status >= 400 && r.status < 500) ||
+                 (k == 3 && r.status == 505);
+        if (!ok) fail_msg("request %zu: status %d: %s", k, r.status, r.head);
+        resp_free(&r);
+    }
+    /* a query with too many or too long parameters */
+    char url[8192];
+    size_t o = (size_t)snprintf(url, sizeof url, "/api/v1/datasets?");
+    for (int k = 0; k < 40; k++)
+        o += (size_t)snprintf(url + o, sizeof url - o, "p%d=1&", k);
+    resp r = get(&fx, url);
+    assert_error(&r, 400, "query");
+    /* the server is still up */
+    r = get(&fx, "/api/v1/health");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    stop(&fx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ui_and_headers),
+        cmocka_unit_test(test_upload_measure_delete),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_gzip),
+        cmocka_unit_test(test_places_job),
+        cmocka_unit_test(test_async_import),
+        cmocka_unit_test(test_off_loopback_token),
+        cmocka_unit_test(test_malformed_requests),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
