@@ -25,7 +25,9 @@
 #include "integrid/ig_peers.h"
 #include "integrid/ig_gazetteer.h"
 #include "integrid/ig_render.h"
+#include "integrid/ig_report.h"
 #include "integrid/ig_policy.h"
+#include "integrid/ig_server.h"
 #include "integrid/ig_status.h"
 #include "integrid/ig_version.h"
 

@@ -131,6 +131,10 @@ int cli_cmd_help(int argc, char **argv)
             cli_map_print_help(stdout);
         } else if (c == CLI_CMD_policy) {
             cli_policy_print_help(stdout);
+        } else if (c == CLI_CMD_serve) {
+            cli_serve_print_help(stdout);
+        } else if (c == CLI_CMD_report) {
+            cli_report_print_help(stdout);
         } else {
             cli_print_cmd_help((cli_cmd_id)c, stdout);
         }
