@@ -117,6 +117,7 @@ static const char *const section_title[SEC_COUNT] = {
 #define C_POLICY (1u << CLI_CMD_policy)
 #define C_REPORT (1u << CLI_CMD_report)
 #define C_SERVE (1u << CLI_CMD_serve)
+#define C_PRACTICES (1u << CLI_CMD_practices)
 #define C_INFER (C_MEASURES | C_PROFILE | C_BENCHMARK | C_REPORT)
 #define C_READ (C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | C_PROFILE | \
                 C_LOCAL | C_CHANGE | C_COMPARE | C_MAP | C_POLICY | C_REPORT)
@@ -125,7 +126,8 @@ static const char *const section_title[SEC_COUNT] = {
 #define C_SPATIAL (C_MEASURES | C_PROFILE | C_LOCAL | C_MAP | C_REPORT)
 #define C_ALL (C_FORMATS | C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | \
                C_PROFILE | C_LOCAL | C_CHANGE | C_COMPARE | C_MAP | \
-               C_POLICY | C_REPORT | C_SERVE | C_VERSION | C_HELP)
+               C_POLICY | C_REPORT | C_SERVE | C_PRACTICES | C_VERSION | \
+               C_HELP)
 
 typedef struct opt_def {
     const char *name; /* long name */

@@ -16,6 +16,7 @@ Commands:
   compare    Compare two grids place by place: difference, bootstrap CI, p-value
   map        Draw a map of a grid: shares, location quotients or a local measure
   policy     Local integration policy: frameworks, fill-in templates, scores, peers
+  practices  Search the practice knowledge base: what places like yours have done
   report     The local integration profile of a place: one HTML or PDF page
   serve      The local web app: an API and a browser UI over a data directory
   version    Print the version
