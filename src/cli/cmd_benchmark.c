@@ -35,7 +35,7 @@ typedef struct bench_data {
     size_t ncols;
     double *values;         /* n x ncols */
     const char *native, *eu, *movers; /* names used, NULL when none */
-    int ci, test;           /* inference columns asked for */
+    int ci, test, noise;    /* inference columns asked for */
     const ig_inference **inf; /* ncols: the place's inference, or NULL */
 } bench_data;
 
@@ -168,6 +168,7 @@ static void write_csv(FILE *fp, const bench_data *d, const ig_bench *b)
     fputs("place,measure,group,value,set,n,rank,percentile,median", fp);
     if (d->ci) fputs(",ci_low,ci_high", fp);
     if (d->test) fputs(",null_mean,null_sd,p_value", fp);
+    if (d->noise) fputs(",noise_bias,noise_sd,noise_share", fp);
     fputc('\n', fp);
     for (size_t c = 0; c < d->ncols; c++) {
         for (int s = 0; s < IG_BENCH_NSETS; s++) {
@@ -200,6 +201,14 @@ static void write_csv(FILE *fp, const bench_data *d, const ig_bench *b)
                 cli_csv_num(fp, x ? x->null_sd : nan);
                 fputc(',', fp);
                 cli_csv_num(fp, x ? x->p_value : nan);
+            }
+            if (d->noise) {
+                fputc(',', fp);
+                cli_csv_num(fp, x ? x->noise_bias : nan);
+                fputc(',', fp);
+                cli_csv_num(fp, x ? x->noise_sd : nan);
+                fputc(',', fp);
+                cli_csv_num(fp, x ? x->noise_share : nan);
             }
             fputc('\n', fp);
         }
@@ -366,6 +375,14 @@ static void write_json(FILE *fp, const cli_opts *o, const bench_data *d,
                 fputs(", \"p_value\": ", fp);
                 cli_json_num(fp, x->p_value);
             }
+            if (d->noise && x) {
+                fputs(", \"noise_bias\": ", fp);
+                cli_json_num(fp, x->noise_bias);
+                fputs(", \"noise_sd\": ", fp);
+                cli_json_num(fp, x->noise_sd);
+                fputs(", \"noise_share\": ", fp);
+                cli_json_num(fp, x->noise_share);
+            }
             fputc('}', fp);
         }
     }
@@ -448,13 +465,16 @@ static void write_table(FILE *fp, const bench_data *d, const ig_bench *b)
         }
         fprintf(fp, "%s\n", line);
         const ig_inference *x = d->inf ? d->inf[c] : NULL;
-        if (x && (d->ci || d->test)) {
+        if (x && (d->ci || d->test || d->noise)) {
             fprintf(fp, "%*s", (int)(wm + wg + 4), "");
             if (d->ci && isfinite(x->ci_low))
                 fprintf(fp, "CI [%.4f, %.4f]  ", x->ci_low, x->ci_high);
             if (d->test && isfinite(x->p_value))
-                fprintf(fp, "random allocation %.4f (sd %.4f), p = %.4g",
+                fprintf(fp, "random allocation %.4f (sd %.4f), p = %.4g  ",
                         x->null_mean, x->null_sd, x->p_value);
+            if (d->noise && isfinite(x->noise_share))
+                fprintf(fp, "noise could explain %.1f %%",
+                        100.0 * x->noise_share);
             fputc('\n', fp);
         }
     }
@@ -605,12 +625,14 @@ int cli_cmd_benchmark(int argc, char **argv)
     ig_status st;
     const ig_results *vals = NULL;
     size_t prow = d.row_of[place];
-    if (io.ci || io.test) {
+    int noisy = io.noise.kind != IG_NOISE_NONE;
+    if (io.ci || io.test || noisy) {
         /* inference for the benchmarked place only */
         io.places = &prow;
         io.n_places = 1;
         d.ci = io.ci;
         d.test = io.test;
+        d.noise = noisy;
         cli_soft_interrupt(1);
         st = ig_infer_run(ctx, ig_placeset_grid(ps), &ro, &io, &ires, &err);
         cli_soft_interrupt(0);

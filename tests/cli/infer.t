@@ -40,6 +40,8 @@ $ integrid measures --by CITY --noise round:1 $DATA/tiny.csv
 ? 2
 ! ^integrid: measures: --noise: noise model 'round:1': give the base B as a whole number from 2 to 1000000, e.g. round:3$
 ! ^try 'integrid measures --help'$
+$ integrid benchmark --by CITY --place Alpha --measures dissimilarity --noise round:3 --reps 19 --format csv $DATA/tiny.csv 2>/dev/null | head -1
+place,measure,group,value,set,n,rank,percentile,median,noise_bias,noise_sd,noise_share
 # bad input
 $ integrid measures --by CITY --test --null bogus $DATA/tiny.csv
 ? 2
