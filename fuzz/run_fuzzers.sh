@@ -19,7 +19,7 @@ if ! command -v clang >/dev/null 2>&1; then
 fi
 
 targets=(fuzz_cellcode)
-for t in fuzz_csv fuzz_groupexpr fuzz_geojson; do
+for t in fuzz_csv fuzz_groupexpr fuzz_geojson fuzz_policy fuzz_http; do
     [[ -f "fuzz/$t.c" ]] && targets+=("$t")
 done
 
