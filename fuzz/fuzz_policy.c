@@ -5,7 +5,8 @@
  * is IG_ERR_PARSE with a message and a non-negative position; a framework
  * that parses gives templates that parse back and score; an assessment
  * that parses scores against the shipped framework or is rejected with
- * a message. */
+ * a message; a practices file (ig_practices_parse) that parses can be
+ * searched, and a "like" search returns every practice. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_err(st, &err);
     }
     ig_policy_assessment_destroy(a);
+
+    ig_practices *kb = NULL;
+    memset(&err, 0, sizeof err);
+    st = ig_practices_parse(NULL, text, size, "p", &kb, &err);
+    if (st == IG_OK) {
+        ig_practices_info in;
+        ig_practices_get_info(kb, &in);
+        ig_practice_query q;
+        ig_practice_query_init(&q);
+        q.like = 1;
+        q.like_population = 12000;
+        q.like_foreign_share = 0.1;
+        q.like_settlement = "town";
+        ig_practice_match *m = NULL;
+        size_t n = 0;
+        if (ig_practices_search(NULL, kb, &q, &m, &n, NULL) != IG_OK ||
+            n != in.n_practices)
+            fail("a like search does not return every practice");
+        ig_practices_matches_free(NULL, m, n);
+    } else {
+        check_err(st, &err);
+    }
+    ig_practices_destroy(kb);
 
     char *rule = malloc(size + 1);
     if (!rule) return 0;

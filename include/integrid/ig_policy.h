@@ -470,6 +470,169 @@ IG_API void ig_policy_free(ig_ctx *ctx, char *p);
 IG_API void ig_policy_rank(const double *values, size_t n, double value,
                            size_t *rank, double *percentile);
 
+
+/* ---- practices ------------------------------------------------------ */
+
+/** A practice knowledge base: short summaries of what places have done,
+ *  tagged by checklist point, sector, target group and the kind of place
+ *  (country, size band, settlement type). Opaque, read-only after
+ *  creation; freed by ig_practices_destroy(). integrid ships a starter set
+ *  (data/practices/practices.json, embedded; docs/policy/practices.md). */
+typedef struct ig_practices ig_practices;
+
+/** Number of population bands of practice places. They refine the peer
+ *  engine's bands (ig_bench_size_band()) below 50,000, where most towns
+ *  are: 0 "<5k", 1 "5k-20k", 2 "20k-50k", 3 "50k-100k", 4 "100k-250k",
+ *  5 "250k-1M", 6 ">=1M". Lower bounds are inclusive. */
+#define IG_PRACTICE_NSIZE_BANDS 7
+/** Band of @p population; -1 for NaN or a negative number. */
+IG_API int ig_practice_size_band(double population);
+/** Label of band @p b; NULL when out of range. Static storage. */
+IG_API const char *ig_practice_size_band_label(int b);
+/** Band of label @p s (as ig_practice_size_band_label()); -1 if none. */
+IG_API int ig_practice_size_band_parse(const char *s);
+/** Settlement type of a place class: "urban_centre" -> "city",
+ *  "urban_cluster" -> "town", "rural" (or "rural:..") -> "rural"; NULL
+ *  for other classes. Static storage. */
+IG_API const char *ig_practice_settlement_of_class(const char *cls);
+
+/** Strength of the evidence behind a practice, weakest first. */
+typedef enum ig_practice_evidence {
+    IG_PRACTICE_EV_NONE = 0,       /**< described, not measured */
+    IG_PRACTICE_EV_MONITORING = 1, /**< outputs or outcomes monitored */
+    IG_PRACTICE_EV_EVALUATION = 2, /**< an evaluation was published */
+    IG_PRACTICE_EV_IMPACT = 3      /**< an impact evaluation */
+} ig_practice_evidence;
+/** "none", "monitoring", "evaluation", "impact_evaluation". */
+IG_API const char *ig_practice_evidence_name(ig_practice_evidence e);
+
+/** One practice. Strings are owned by the knowledge base; optional ones
+ *  are "" when absent. */
+typedef struct ig_practice {
+    const char *id;
+    const char *title;
+    const char *summary;
+    size_t n_points;
+    const int *points;          /**< checklist points 1..12 */
+    const char *sector;         /**< EU Action Plan sector (vocabulary in
+                                     docs/policy/practices.md) */
+    size_t n_tags;
+    const char *const *tags;    /**< matched by recommendations'
+                                     practice_tags */
+    size_t n_targets;
+    const char *const *target_groups;
+    const char *country;        /**< ISO 3166-1 alpha-2 */
+    const char *place;
+    int size_band;              /**< ig_practice_size_band() */
+    const char *settlement;     /**< "city", "town" or "rural" */
+    double population;          /**< NaN when not given */
+    double foreign_share;       /**< 0..1, NaN when not given */
+    int share_band;             /**< ig_bench_share_band(), -1 unknown */
+    const char *period;
+    ig_practice_evidence evidence;
+    const char *source_title;
+    const char *source_url;
+    const char *licence;
+    int verified;               /**< 0: the source could not be checked */
+    long line, column;          /**< where it starts in the file */
+} ig_practice;
+
+/** Knowledge-base metadata. */
+typedef struct ig_practices_info {
+    const char *version;
+    const char *title;
+    const char *licence;
+    const char *notice;
+    size_t n_practices;
+} ig_practices_info;
+
+/**
+ * Parse and validate a practices file (JSON; format in
+ * docs/policy/practices.md). Unknown keys, duplicate ids, points outside
+ * 1..12, words outside the vocabularies (sector, tags, target groups,
+ * settlement, size band, evidence level), a population that contradicts
+ * its size band, a share outside 0..1 and a source URL that is not
+ * http(s) are errors at their line and column.
+ * @return IG_OK; IG_ERR_PARSE; IG_ERR_DOMAIN for NULL arguments;
+ *         IG_ERR_NOMEM.
+ */
+IG_API ig_status ig_practices_parse(ig_ctx *ctx, const char *text, size_t len,
+                                    const char *name, ig_practices **out,
+                                    ig_error *err);
+/** Read and parse a practices file; IG_ERR_IO when it cannot be read. */
+IG_API ig_status ig_practices_read(ig_ctx *ctx, const char *path,
+                                   ig_practices **out, ig_error *err);
+/** The starter set compiled into the library. */
+IG_API ig_status ig_practices_builtin(ig_ctx *ctx, ig_practices **out,
+                                      ig_error *err);
+IG_API void ig_practices_destroy(ig_practices *kb);
+IG_API void ig_practices_get_info(const ig_practices *kb,
+                                  ig_practices_info *info);
+/** Practice @p i (file order), NULL when out of range. */
+IG_API const ig_practice *ig_practice_get(const ig_practices *kb, size_t i);
+/** Index of the practice with id @p id, or (size_t)-1. */
+IG_API size_t ig_practice_find(const ig_practices *kb, const char *id);
+
+/** A search. Initialise with ig_practice_query_init(): every filter
+ *  off. Strings are borrowed. */
+typedef struct ig_practice_query {
+    int point;                /**< 1..12; 0: any */
+    const char *sector;       /**< NULL: any */
+    /** Comma-separated tags; a practice matches when it has any of them
+     *  (as recommendations link to practices). NULL: any. */
+    const char *tags;
+    const char *target_group; /**< NULL: any */
+    const char *country;      /**< NULL: any (case-insensitive) */
+    int size_band;            /**< -1: any */
+    const char *settlement;   /**< NULL: any */
+    ig_practice_evidence evidence_min;
+    /** Words that must all occur (case-insensitive, ASCII) in the title,
+     *  summary or place. NULL: any. */
+    const char *text;
+    /** "Places like mine": 1 orders the results by similarity to the
+     *  place described by like_population, like_foreign_share and
+     *  like_settlement (each may be unknown: NaN / NULL). */
+    int like;
+    double like_population;
+    double like_foreign_share;
+    const char *like_settlement;
+    size_t limit; /**< 0: all */
+} ig_practice_query;
+
+IG_API void ig_practice_query_init(ig_practice_query *q);
+
+/** One result and, for a "like" search, how close its place is. */
+typedef struct ig_practice_match {
+    size_t index;        /**< ig_practice_get() index */
+    int same_settlement; /**< 1/0; -1 when either is unknown */
+    int size_band_diff;  /**< |band difference|; -1 when unknown */
+    int share_band_diff; /**< |share band difference|; -1 when unknown */
+} ig_practice_match;
+
+/**
+ * Search @p kb. Without @c like the matches keep file order. With it they
+ * are ordered like the peer engine's strata: same settlement type first,
+ * then the smallest size band difference, then the smallest foreign-born
+ * share band difference (unknown last), then the stronger evidence, then
+ * id. Every word in the query must be in its vocabulary.
+ * @param out receives an array of *n matches (ig__alloc'd with @p ctx;
+ *            free with ig_practices_matches_free()); NULL when *n is 0
+ * @return IG_OK (also with no match); IG_ERR_NOT_FOUND for a word outside
+ *         a vocabulary (the message lists the valid ones); IG_ERR_DOMAIN
+ *         for a point outside 0..12 or a band out of range; IG_ERR_NOMEM.
+ */
+IG_API ig_status ig_practices_search(ig_ctx *ctx, const ig_practices *kb,
+                                     const ig_practice_query *q,
+                                     ig_practice_match **out, size_t *n,
+                                     ig_error *err);
+IG_API void ig_practices_matches_free(ig_ctx *ctx, ig_practice_match *m,
+                                      size_t n);
+
+/** The vocabularies, NULL-terminated, static: @p which is "sector",
+ *  "tag", "target_group", "settlement", "evidence" or "size_band";
+ *  NULL for another name. */
+IG_API const char *const *ig_practice_vocabulary(const char *which);
+
 /** @} */
 
 #ifdef __cplusplus

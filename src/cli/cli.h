@@ -140,6 +140,7 @@ void cli_map_print_help(FILE *fp);
 void cli_policy_print_help(FILE *fp);
 void cli_serve_print_help(FILE *fp);
 void cli_report_print_help(FILE *fp);
+void cli_practices_print_help(FILE *fp);
 /* The inference options (--ci, --level, --reps, --seed, --resample,
  * --test, --null) as ig_infer_opts. Returns 0 after a usage error for an
  * unknown --resample or --null. */

@@ -135,6 +135,8 @@ int cli_cmd_help(int argc, char **argv)
             cli_serve_print_help(stdout);
         } else if (c == CLI_CMD_report) {
             cli_report_print_help(stdout);
+        } else if (c == CLI_CMD_practices) {
+            cli_practices_print_help(stdout);
         } else {
             cli_print_cmd_help((cli_cmd_id)c, stdout);
         }

@@ -120,9 +120,10 @@ static const char *const section_title[SEC_COUNT] = {
 #define C_PRACTICES (1u << CLI_CMD_practices)
 #define C_INFER (C_MEASURES | C_PROFILE | C_BENCHMARK | C_REPORT)
 #define C_READ (C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | C_PROFILE | \
-                C_LOCAL | C_CHANGE | C_COMPARE | C_MAP | C_POLICY | C_REPORT)
+                C_LOCAL | C_CHANGE | C_COMPARE | C_MAP | C_POLICY | C_REPORT | \
+                C_PRACTICES)
 #define C_PLACESET (C_MEASURES | C_BENCHMARK | C_PROFILE | C_MAP | C_POLICY | \
-                    C_REPORT)
+                    C_REPORT | C_PRACTICES)
 #define C_SPATIAL (C_MEASURES | C_PROFILE | C_LOCAL | C_MAP | C_REPORT)
 #define C_ALL (C_FORMATS | C_INFO | C_MEASURES | C_PLACES | C_BENCHMARK | \
                C_PROFILE | C_LOCAL | C_CHANGE | C_COMPARE | C_MAP | \
@@ -331,7 +332,8 @@ static const opt_def opt_table[] = {
      "FILE, atomically"},
     {"place", OPT_PLACE, "ID|NAME", C_BENCHMARK, SEC_PLACES, STR(place),
      "the place to benchmark: its id, or its name (e.g. Lyon)"},
-    {"place", OPT_PLACE, "ID|NAME", C_MAP | C_POLICY | C_REPORT, SEC_PLACES,
+    {"place", OPT_PLACE, "ID|NAME", C_MAP | C_POLICY | C_REPORT | C_PRACTICES,
+     SEC_PLACES,
      STR(place),
      "the place: its id, or its name (e.g. Lyon); default: the whole grid"},
     {"peers", OPT_PEERS, "K", C_BENCHMARK | C_REPORT, SEC_PLACES, CHECKED,
@@ -1065,7 +1067,8 @@ int cli_opts_parse(cli_cmd_id cmd, int argc, char **argv, cli_opts *o,
                    cmd == CLI_CMD_places || cmd == CLI_CMD_benchmark ||
                    cmd == CLI_CMD_profile || cmd == CLI_CMD_local ||
                    cmd == CLI_CMD_map || cmd == CLI_CMD_policy ||
-                   cmd == CLI_CMD_report || cmd == CLI_CMD_help)
+                   cmd == CLI_CMD_report || cmd == CLI_CMD_practices ||
+                   cmd == CLI_CMD_help)
                       ? 1
                   : cmd == CLI_CMD_change || cmd == CLI_CMD_compare ? 2
                                           : 0;

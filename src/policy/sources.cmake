@@ -32,3 +32,18 @@ target_sources(integrid_lib PRIVATE
   src/policy/builtin.c
   "${_ig_fw_c}"
 )
+
+# The practice knowledge base (data/practices/practices.json), embedded
+# the same way by src/policy/practices_embed.cmake.
+set(_ig_pr_json "${CMAKE_CURRENT_SOURCE_DIR}/data/practices/practices.json")
+set(_ig_pr_c "${CMAKE_CURRENT_BINARY_DIR}/src/policy/practices_embedded.c")
+add_custom_command(OUTPUT "${_ig_pr_c}"
+  COMMAND ${CMAKE_COMMAND} "-DOUT=${_ig_pr_c}" "-DIN=${_ig_pr_json}"
+    -P "${CMAKE_CURRENT_SOURCE_DIR}/src/policy/practices_embed.cmake"
+  DEPENDS "${_ig_pr_json}" "${CMAKE_CURRENT_SOURCE_DIR}/src/policy/practices_embed.cmake"
+  COMMENT "Embedding the practice knowledge base"
+  VERBATIM)
+target_sources(integrid_lib PRIVATE
+  src/policy/practices.c
+  "${_ig_pr_c}"
+)

@@ -1,2 +1,2 @@
 # CLI transcripts of `integrid policy` (issue #7).
-list(APPEND IG_CLI_TRANSCRIPTS policy policy_compare)
+list(APPEND IG_CLI_TRANSCRIPTS policy policy_compare practices)
