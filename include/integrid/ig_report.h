@@ -104,6 +104,19 @@ typedef struct ig_report_spec {
     /** Called with done/total steps; non-zero cancels. */
     ig_progress_fn progress;
     void *progress_ud;
+    /** An earlier census grid of the same area (same CRS and cell size,
+     *  the same groups) or NULL. With it, section 1 adds the place's
+     *  residents and foreign-born share then and now, and the change of
+     *  segregation between the two grids over the place's cells
+     *  (ig_change_grids(): the parts of the change in M, and D split into
+     *  composition and reallocation). Borrowed. */
+    const ig_grid *previous;
+    /** Name of its file (section 7); may be NULL. */
+    const char *previous_file;
+    /** 1: bootstrap intervals for the profile too, drawn as bands in its
+     *  chart (the infer options; costs about reps times the profile);
+     *  0 (default): lines only. */
+    int profile_ci;
 } ig_report_spec;
 
 /** Set @p s to the defaults. */
@@ -121,6 +134,11 @@ typedef struct ig_report_result {
     size_t bytes;      /**< size of the file written */
     size_t cells;      /**< cells of the place */
     double population; /**< residents of the place */
+    /** With ig_report_spec.previous: 1 when the change was computed (0
+     *  when it could not be: the report says why); else 0. */
+    int change;
+    double previous_population; /**< residents of the place then; NaN */
+    size_t profile_bands; /**< confidence bands drawn in the profile */
 } ig_report_result;
 
 /** Output format of @p path from its extension (.html, .htm, .pdf, any

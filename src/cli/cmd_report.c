@@ -21,8 +21,8 @@
 #include "integrid/ig_report.h"
 
 typedef struct report_args {
-    const char *policy, *framework, *radii, *title, *source;
-    int help;
+    const char *policy, *framework, *radii, *title, *source, *previous;
+    int help, profile_ci;
 } report_args;
 
 
@@ -43,6 +43,12 @@ void cli_report_print_help(FILE *fp)
           "      --title TEXT        the report's title\n"
           "      --source TEXT       data-source line (default: from the "
           "input)\n"
+          "      --previous FILE     an earlier census grid of the same area "
+          "(same cells,\n"
+          "                          groups and read options): adds the "
+          "change to section 1\n"
+          "      --profile-ci        bootstrap bands in the profile chart "
+          "too (slower)\n"
           "\n",
           fp);
     cli_print_cmd_help(CLI_CMD_report, fp);
@@ -56,10 +62,10 @@ void cli_report_print_help(FILE *fp)
 
 static int extract(int argc, char **argv, report_args *a)
 {
-    static const char *const names[5] = {"policy", "framework", "radii",
-                                         "title", "source"};
-    const char **dst[5] = {&a->policy, &a->framework, &a->radii, &a->title,
-                           &a->source};
+    static const char *const names[6] = {"policy", "framework", "radii",
+                                         "title", "source", "previous"};
+    const char **dst[6] = {&a->policy, &a->framework, &a->radii, &a->title,
+                           &a->source, &a->previous};
     int n = 1;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -71,9 +77,13 @@ static int extract(int argc, char **argv, report_args *a)
             a->help = 1;
             continue;
         }
+        if (strcmp(s, "--profile-ci") == 0) {
+            a->profile_ci = 1;
+            continue;
+        }
         int hit = -1;
         const char *val = NULL;
-        for (int k = 0; k < 5 && hit < 0 && strncmp(s, "--", 2) == 0; k++) {
+        for (int k = 0; k < 6 && hit < 0 && strncmp(s, "--", 2) == 0; k++) {
             size_t len = strlen(names[k]);
             if (strncmp(s + 2, names[k], len) != 0) continue;
             if (s[2 + len] == '=') {
@@ -339,7 +349,7 @@ int cli_cmd_report(int argc, char **argv)
     cli_env_init(&env, "report", &o);
     int rc = CLI_EXIT_ERROR;
     ig_ctx *ctx = NULL;
-    ig_grid *grid = NULL;
+    ig_grid *grid = NULL, *prev = NULL;
     ig_placeset *ps = NULL;
     ig_policy_assessment *as = NULL;
     ig_policy_framework *fw = NULL;
@@ -359,6 +369,11 @@ int cli_cmd_report(int argc, char **argv)
         cli_error(&env, "a report needs grid cells with coordinates; this "
                         "grid has aspatial units (long format)");
         goto done;
+    }
+    if (a.previous) {
+        /* the same read options; the change needs the same cells */
+        prev = cli_read_grid_at(&env, ctx, &o, a.previous);
+        if (!prev) goto done;
     }
     ps = cli_placeset(&env, ctx, &o, grid);
     if (!ps) goto done;
@@ -403,6 +418,9 @@ int cli_cmd_report(int argc, char **argv)
     sp.input = o.input ? o.input : "-";
     sp.progress = cli_progress_cb;
     sp.progress_ud = &env.progress;
+    sp.previous = prev;
+    sp.previous_file = a.previous;
+    sp.profile_ci = a.profile_ci;
 
     ig_report_result res;
     ig_error err = {0};
@@ -413,6 +431,10 @@ int cli_cmd_report(int argc, char **argv)
         cli_report(&env, st, &err, NULL);
         goto done;
     }
+    if (prev && !res.change)
+        cli_warn(&env, "the change since %s is not shown in full; section 1 "
+                       "of the report says why",
+                 a.previous);
     rc = CLI_EXIT_OK;
 done:
     ig_policy_scores_destroy(sc);
@@ -420,6 +442,7 @@ done:
     ig_policy_assessment_destroy(as);
     ig_placeset_destroy(ps);
     ig_grid_destroy(grid);
+    ig_grid_destroy(prev);
     ig_ctx_destroy(ctx);
     cli_env_free(&env);
     cli_opts_free(&o);

@@ -6,7 +6,10 @@
  * section adds blocks to the document model (report_doc.c) with texts
  * from sentences.def; figures are drawn by the render module into a
  * temporary folder beside the output, as SVG for HTML and PNG for PDF,
- * and the writers embed them. The folder is removed on every path. */
+ * and the writers embed them. The folder is removed on every path.
+ * With an earlier census (spec->previous) the same cells, found by row and
+ * column, become a one-place set of that grid, and ig_change_grids()
+ * compares the two one-place grids. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/ksum.h"
+#include "integrid/ig_change.h"
 #include "integrid/ig_local.h"
 #include "integrid/ig_peers.h"
 #include "integrid/ig_render.h"
@@ -77,6 +81,14 @@ typedef struct rp_run {
     int bench_ok;
     ig_local_result *gi;
     size_t steps, step;
+    /* the previous census: the place's cells there, and the change */
+    ig_placeset *prev_one;
+    const ig_placeset_row *prev_row;
+    size_t prev_nat;
+    ig_change_result *chg_m, *chg_d;
+    int change_ok;
+    char change_msg[IG_ERROR_MSG_MAX];
+    size_t profile_bands;
 } rp_run;
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -252,9 +264,356 @@ static ig_status make_one(rp_run *r)
     return IG_OK;
 }
 
+/* ---- the previous census ------------------------------------------------ */
+
+typedef struct cellkey {
+    int32_t row, col;
+    size_t idx;
+} cellkey;
+
+static int cmp_cellkey(const void *a, const void *b)
+{
+    const cellkey *x = a, *y = b;
+    if (x->row != y->row) return x->row < y->row ? -1 : 1;
+    if (x->col != y->col) return x->col < y->col ? -1 : 1;
+    return 0;
+}
+
+/* A reason the change cannot be shown: kept for the sentence of section 1,
+ * not an error of the report (the rest of it stands). Memory and
+ * cancellation stay errors. */
+static ig_status change_skip(rp_run *r, ig_status st, const ig_error *e)
+{
+    if (st == IG_ERR_NOMEM || st == IG_ERR_CANCELLED) {
+        if (r->err && e != r->err) *r->err = *e;
+        return st;
+    }
+    snprintf(r->change_msg, sizeof r->change_msg, "%s",
+             e && e->msg[0] ? e->msg : ig_strerror(st));
+    return IG_OK;
+}
+
+/* The place's cells in the previous grid (same row and column), as a
+ * one-place set, then the change of M and of D between the two. */
+static ig_status compute_change(rp_run *r)
+{
+    const ig_grid *pv = r->sp->previous;
+    if (!pv) return IG_OK;
+    ig_error e = {0};
+    if (ig_grid_cell_size_m(pv) != ig_grid_cell_size_m(r->grid) ||
+        ig_grid_crs_epsg(pv) != ig_grid_crs_epsg(r->grid)) {
+        ig__error_set(&e, IG_ERR_MISMATCH, 0, 0,
+                      "the previous grid has %d m cells in EPSG:%d, this one "
+                      "%d m cells in EPSG:%d; give grids of the same "
+                      "resolution and CRS",
+                      (int)ig_grid_cell_size_m(pv), (int)ig_grid_crs_epsg(pv),
+                      (int)ig_grid_cell_size_m(r->grid),
+                      (int)ig_grid_crs_epsg(r->grid));
+        return change_skip(r, IG_ERR_MISMATCH, &e);
+    }
+    const char *natname = ig_grid_group_name(r->grid, r->nat);
+    r->prev_nat = ig_grid_group_index(pv, natname);
+    if (r->prev_nat == (size_t)-1) {
+        ig__error_set(&e, IG_ERR_NOT_FOUND, 0, 0,
+                      "the previous grid has no group %s", natname);
+        return change_skip(r, IG_ERR_NOT_FOUND, &e);
+    }
+    size_t npv = ig_grid_ncells(pv);
+    const int32_t *prow = ig_grid_rows(pv), *pcol = ig_grid_cols(pv);
+    const int32_t *grow = ig_grid_rows(r->grid), *gcol = ig_grid_cols(r->grid);
+    const size_t *cells = NULL;
+    const double *w = NULL;
+    size_t n = ig_placeset_cells(r->sp->places, r->sp->place, &cells, &w);
+    if (!npv || !prow || !pcol || !grow || !gcol) {
+        ig__error_set(&e, IG_ERR_DOMAIN, 0, 0,
+                      "the previous grid has no cells with coordinates");
+        return change_skip(r, IG_ERR_DOMAIN, &e);
+    }
+    cellkey *keys = ig__alloc(r->ctx, npv * sizeof *keys);
+    size_t *pc = ig__alloc(r->ctx, (n ? n : 1) * sizeof *pc);
+    double *pw = ig__alloc(r->ctx, (n ? n : 1) * sizeof *pw);
+    ig_status st = IG_OK;
+    if (!keys || !pc || !pw) {
+        st = ig__error_set(r->err, IG_ERR_NOMEM, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < npv; i++) {
+        keys[i].row = prow[i];
+        keys[i].col = pcol[i];
+        keys[i].idx = i;
+    }
+    qsort(keys, npv, sizeof *keys, cmp_cellkey);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        cellkey k = {grow[cells[i]], gcol[cells[i]], 0};
+        const cellkey *hit = bsearch(&k, keys, npv, sizeof *keys, cmp_cellkey);
+        if (!hit) continue; /* a cell new since then: an addition */
+        pc[m] = hit->idx;
+        pw[m] = w ? w[i] : 1.0;
+        m++;
+    }
+    if (m == 0) {
+        ig__error_set(&e, IG_ERR_MISMATCH, 0, 0,
+                      "no cell of the place is in the previous grid (is it "
+                      "a grid of the same area?)");
+        st = change_skip(r, IG_ERR_MISMATCH, &e);
+        goto done;
+    }
+    ig_place_def def = {r->row->id, r->row->name, r->row->cls,
+                        r->row->country, 0};
+    size_t off[2] = {0, m};
+    ig_placeset_opts po;
+    memset(&po, 0, sizeof po);
+    st = ig_placeset_create(r->ctx, pv, 1, &def, off, pc, pw, &po,
+                            &r->prev_one, &e);
+    if (st != IG_OK) {
+        st = change_skip(r, st, &e);
+        goto done;
+    }
+    r->prev_row = ig_placeset_get(r->prev_one, 0);
+    const ig_grid *ppg = ig_placeset_grid(r->prev_one);
+    ig_change_opts co;
+    ig_change_opts_init(&co);
+    co.measure = IG_CHANGE_MUTUAL;
+    st = ig_change_grids(r->ctx, ppg, r->pg, &co, &r->chg_m, &e);
+    if (st == IG_OK) {
+        co.measure = IG_CHANGE_DISSIM;
+        co.group = IG_CHANGE_ALL_GROUPS;
+        st = ig_change_grids(r->ctx, ppg, r->pg, &co, &r->chg_d, &e);
+    }
+    if (st != IG_OK) {
+        st = change_skip(r, st, &e);
+        goto done;
+    }
+    r->change_ok = 1;
+done:
+    ig__free(r->ctx, keys, npv * sizeof *keys);
+    ig__free(r->ctx, pc, (n ? n : 1) * sizeof *pc);
+    ig__free(r->ctx, pw, (n ? n : 1) * sizeof *pw);
+    return st;
+}
+
+/* Foreign-born share of a place row, with native group nat. */
+static double foreign_share_of(const ig_placeset_row *row, size_t ng,
+                               size_t nat)
+{
+    double gsum = 0;
+    for (size_t g = 0; g < ng; g++) gsum += row->groups[g];
+    return gsum > 0 ? (gsum - row->groups[nat]) / gsum : (double)NAN;
+}
+
+static void fmt_signed_pct(char *buf, size_t cap, double delta)
+{
+    if (!isfinite(delta)) {
+        snprintf(buf, cap, "%s", ig__report_text(T_NA));
+        return;
+    }
+    char t[24];
+    ig__rp_fmt_pct(t, sizeof t, fabs(delta));
+    snprintf(buf, cap, "%s%s", delta < 0 ? "\xe2\x88\x92" : "+", t);
+}
+
+static void fmt_signed_value(char *buf, size_t cap, double delta)
+{
+    if (!isfinite(delta)) {
+        snprintf(buf, cap, "%s", ig__report_text(T_NA));
+        return;
+    }
+    char t[24];
+    ig__rp_fmt_value(t, sizeof t, fabs(delta));
+    /* no sign on what rounds to zero ("-0.000" would read as a change) */
+    const char *z = strspn(t, "0.,") == strlen(t) ? "" : NULL;
+    snprintf(buf, cap, "%s%s", z ? z : delta < 0 ? "\xe2\x88\x92" : "+", t);
+}
+
+/* A row of the change table: measure, group, then, now, change, parts. */
+static void change_row(rp_doc *d, rp_block *t, const char *measure,
+                       const char *group, const ig_change_parts *p,
+                       const char *parts)
+{
+    char a[32], b[32], c[32];
+    ig__rp_fmt_value(a, sizeof a, p->old_value);
+    ig__rp_fmt_value(b, sizeof b, p->new_value);
+    fmt_signed_value(c, sizeof c, p->total);
+    ig__rp_cell(d, t, measure);
+    ig__rp_cell(d, t, group);
+    ig__rp_cell(d, t, a);
+    ig__rp_cell(d, t, b);
+    ig__rp_cell(d, t, c);
+    ig__rp_cell(d, t, parts);
+}
+
+/* Section 1's change: key figures then and now, a sentence, a table of
+ * the change of M and D with their parts, and a bar chart of M's parts. */
+static void sec_change(rp_run *r, size_t kidx, const char *source)
+{
+    rp_doc *d = &r->doc;
+    rp_block *keys = kidx < d->n ? &d->b[kidx] : NULL;
+    if (!r->sp->previous) {
+        ig__rp_add(d, RP_NOTE, ig__report_text(T_S_CHANGE_NONE));
+        return;
+    }
+    if (!r->prev_row) {
+        ig__rp_addf(d, RP_P, T_S_CHANGE_FAIL, r->change_msg,
+                    (const char *)NULL);
+        return;
+    }
+    double pop0 = r->prev_row->population, pop1 = r->row->population;
+    double fs0 = foreign_share_of(r->prev_row, ig_grid_ngroups(r->sp->previous),
+                                  r->prev_nat);
+    double fs1 = foreign_share_of(r->row, r->ng, r->nat);
+    char p0[64], p1[64], dp[64], f0[32], f1[32], df[32];
+    ig__rp_fmt_count(p0, sizeof p0, pop0);
+    ig__rp_fmt_count(p1, sizeof p1, pop1);
+    fmt_signed_pct(dp, sizeof dp, pop0 > 0 ? pop1 / pop0 - 1 : (double)NAN);
+    ig__rp_fmt_pct(f0, sizeof f0, fs0);
+    ig__rp_fmt_pct(f1, sizeof f1, fs1);
+    {
+        /* percentage points, one decimal */
+        double pp = 100 * (fs1 - fs0);
+        if (isfinite(pp))
+            snprintf(df, sizeof df, "%s%.1f",
+                     fabs(pp) < 0.05 ? "" : pp < 0 ? "\xe2\x88\x92" : "+",
+                     fabs(pp));
+        else
+            snprintf(df, sizeof df, "%s", ig__report_text(T_NA));
+    }
+    ig__rp_cell(d, keys, ig__report_text(T_KEY_POPULATION_THEN));
+    ig__rp_cell(d, keys, p0);
+    ig__rp_cell(d, keys, ig__report_text(T_KEY_FOREIGN_THEN));
+    ig__rp_cell(d, keys, f0);
+    ig__rp_add(d, RP_H3, ig__report_text(T_CHANGE_HEAD));
+    ig__rp_addf(d, RP_P, T_S_CHANGE_POP, p0, p1, dp, f0, f1, df,
+                (const char *)NULL);
+    if (!r->change_ok) {
+        ig__rp_addf(d, RP_P, T_S_CHANGE_FAIL, r->change_msg,
+                    (const char *)NULL);
+        return;
+    }
+    /* M: one row; its five parts */
+    const ig_change_row *mr = NULL;
+    for (size_t i = 0; i < ig_change_result_nrows(r->chg_m); i++) {
+        const ig_change_row *x = ig_change_result_row(r->chg_m, i);
+        if (x->kind == IG_CHANGE_ROW_TOTAL) {
+            mr = x;
+            break;
+        }
+    }
+    rp_block *t = ig__rp_add(d, RP_TABLE, NULL);
+    if (t) {
+        t->ncols = 6;
+        t->numeric_from = 2;
+    }
+    ig__rp_cell(d, t, ig__report_text(T_COL_MEASURE));
+    ig__rp_cell(d, t, ig__report_text(T_COL_GROUP));
+    ig__rp_cell(d, t, ig__report_text(T_COL_THEN));
+    ig__rp_cell(d, t, ig__report_text(T_COL_NOW));
+    ig__rp_cell(d, t, ig__report_text(T_COL_CHANGE));
+    ig__rp_cell(d, t, ig__report_text(T_COL_PARTS));
+    static const rp_text mparts[5] = {T_PART_ADDITIONS, T_PART_REMOVALS,
+                                      T_PART_UNIT, T_PART_GROUP,
+                                      T_PART_STRUCTURAL};
+    double mv[5] = {NAN, NAN, NAN, NAN, NAN};
+    if (mr && mr->status == IG_OK) {
+        const ig_change_parts *p = &mr->parts;
+        mv[0] = p->additions;
+        mv[1] = p->removals;
+        mv[2] = p->unit_marginal;
+        mv[3] = p->group_marginal;
+        mv[4] = p->structural;
+        rp_buf b;
+        ig__rp_buf_init(&b, r->ctx);
+        for (int k = 0; k < 5; k++) {
+            char v[32];
+            fmt_signed_value(v, sizeof v, mv[k]);
+            ig__rp_buf_printf(&b, "%s%s %s", k ? "; " : "",
+                              ig__report_text(mparts[k]), v);
+        }
+        if (b.fail) ig__rp_fail(d, IG_ERR_NOMEM);
+        else change_row(d, t, "mutual_information", ig__report_text(T_GROUP_ALL),
+                        p, b.p);
+        ig__rp_buf_free(&b);
+    }
+    /* D: per foreign group and multigroup; composition vs reallocation */
+    const ig_change_row *dsent = NULL;
+    for (size_t i = 0; i < ig_change_result_nrows(r->chg_d); i++) {
+        const ig_change_row *x = ig_change_result_row(r->chg_d, i);
+        if (x->kind != IG_CHANGE_ROW_TOTAL || x->status != IG_OK) continue;
+        if (x->group >= 0 && (size_t)x->group == r->prev_nat) continue;
+        char ph[128], c1[32], c2[32], parts[320];
+        const char *gname;
+        if (x->group < 0) {
+            gname = ig__report_text(T_GROUP_ALL);
+        } else {
+            size_t g = ig_grid_group_index(
+                r->grid, ig_grid_group_name(r->sp->previous, (size_t)x->group));
+            group_phrase(r, g == (size_t)-1 ? -1 : (long)g, ph, sizeof ph);
+            gname = ph;
+            /* the sentence: the foreign group whose D changed most */
+            if (!dsent || fabs(x->parts.total) > fabs(dsent->parts.total) ||
+                (fabs(x->parts.total) == fabs(dsent->parts.total) &&
+                 x->parts.new_value > dsent->parts.new_value))
+                dsent = x;
+        }
+        char c3[32], c4[32];
+        fmt_signed_value(c1, sizeof c1, x->parts.composition);
+        fmt_signed_value(c2, sizeof c2, x->parts.reallocation);
+        fmt_signed_value(c3, sizeof c3, x->parts.additions);
+        fmt_signed_value(c4, sizeof c4, x->parts.removals);
+        snprintf(parts, sizeof parts, "%s %s; %s %s; %s %s; %s %s",
+                 ig__report_text(T_PART_ADDITIONS), c3,
+                 ig__report_text(T_PART_REMOVALS), c4,
+                 ig__report_text(T_PART_COMPOSITION), c1,
+                 ig__report_text(T_PART_REALLOCATION), c2);
+        change_row(d, t,
+                   x->group < 0 ? "multi_dissimilarity" : "dissimilarity",
+                   gname, &x->parts, parts);
+    }
+    if (mr && mr->status == IG_OK) {
+        char a[32], b[32], big[32];
+        ig__rp_fmt_value(a, sizeof a, mr->parts.old_value);
+        ig__rp_fmt_value(b, sizeof b, mr->parts.new_value);
+        int kmax = 0;
+        for (int k = 1; k < 5; k++)
+            if (fabs(mv[k]) > fabs(mv[kmax])) kmax = k;
+        fmt_signed_value(big, sizeof big, mv[kmax]);
+        if (strcmp(a, b) == 0) /* no change at the precision shown */
+            ig__rp_addf(d, RP_P, T_S_CHANGE_M_SAME, a, (const char *)NULL);
+        else
+            ig__rp_addf(d, RP_P, T_S_CHANGE_M, a, b, big,
+                        ig__report_text(mparts[kmax]), (const char *)NULL);
+        const char *labels[5];
+        for (int k = 0; k < 5; k++) labels[k] = ig__report_text(mparts[k]);
+        ig_chart_text ct = {ig__report_text(T_CHANGE_CHART_TITLE), r->pname,
+                            ig__report_text(T_CHANGE_CHART_X), NULL, source,
+                            r->sp->date};
+        const char *path = fig_path(r);
+        if (path)
+            add_figure(r,
+                       ig_chart_bars(r->ctx, &ct, labels, mv, NULL, NULL, 5,
+                                     fig_width(r, 640), path, NULL, r->err),
+                       path, ig__report_text(T_CHANGE_CHART_TITLE));
+    }
+    if (dsent) {
+        char ph[128], a[32], b[32], c1[32], c2[32], c3[32];
+        size_t g = ig_grid_group_index(
+            r->grid, ig_grid_group_name(r->sp->previous, (size_t)dsent->group));
+        group_phrase(r, g == (size_t)-1 ? -1 : (long)g, ph, sizeof ph);
+        ig__rp_fmt_value(a, sizeof a, dsent->parts.old_value);
+        ig__rp_fmt_value(b, sizeof b, dsent->parts.new_value);
+        fmt_signed_value(c1, sizeof c1, dsent->parts.composition);
+        fmt_signed_value(c2, sizeof c2, dsent->parts.reallocation);
+        fmt_signed_value(c3, sizeof c3,
+                         dsent->parts.additions + dsent->parts.removals);
+        ig__rp_addf(d, RP_P, T_S_CHANGE_D, ph, a, b, c3, c1, c2,
+                    (const char *)NULL);
+    }
+    ig__rp_add(d, RP_NOTE, ig__report_text(T_S_CHANGE_NOTE));
+}
+
 /* ---- section 1: key figures ----------------------------------------- */
 
-static void sec_key(rp_run *r)
+static void sec_key(rp_run *r, const char *source)
 {
     rp_doc *d = &r->doc;
     const ig_placeset_row *row = r->row;
@@ -273,6 +632,7 @@ static void sec_key(rp_run *r)
                  ig_grid_cell_size_m(r->grid) / 1e6);
 
     rp_block *k = ig__rp_add(d, RP_KEYS, NULL);
+    size_t kidx = k ? d->n - 1 : (size_t)-1; /* blocks move as they grow */
     ig__rp_cell(d, k, ig__report_text(T_KEY_POPULATION));
     ig__rp_cell(d, k, pop);
     ig__rp_cell(d, k, ig__report_text(T_KEY_FOREIGN));
@@ -336,7 +696,7 @@ static void sec_key(rp_run *r)
     else if (gsum > 0)
         ig__rp_addf(d, RP_P, T_S_GROUPS, parts.p, (const char *)NULL);
     ig__rp_buf_free(&parts);
-    ig__rp_add(d, RP_NOTE, ig__report_text(T_S_CHANGE_NONE));
+    sec_change(r, kidx, source);
 }
 
 /* ---- section 2: maps ------------------------------------------------- */
@@ -907,21 +1267,43 @@ static void sec_profile(rp_run *r, const char *source)
     ro.area_var = area_var(r);
     ro.scales = scales;
     ro.n_scales = ns;
-    ig_results *res = NULL;
+    /* with profile_ci the same rows come with bootstrap intervals */
+    ig_results *own = NULL;
+    ig_infer_results *inf = NULL;
+    const ig_results *res = NULL;
     ig_error e2 = {0};
-    ig_status st = ig_measures_run(r->ctx, r->pg, &ro, &res, &e2);
+    ig_status st;
+    if (r->sp->profile_ci) {
+        ig_infer_opts io = r->sp->infer;
+        io.ci = 1;
+        io.test = 0;
+        io.places = NULL;
+        io.n_places = 0;
+        st = ig_infer_run(r->ctx, r->pg, &ro, &io, &inf, &e2);
+        if (st == IG_OK) res = ig_infer_results_values(inf);
+    } else {
+        st = ig_measures_run(r->ctx, r->pg, &ro, &own, &e2);
+        res = own;
+    }
     if (st == IG_ERR_NOMEM || st == IG_ERR_CANCELLED) {
         if (r->err) *r->err = e2;
         ig__rp_fail(d, st);
+        ig_infer_results_destroy(inf);
+        ig_results_destroy(own);
         return;
     }
     if (st != IG_OK) {
         ig__rp_addf(d, RP_P, T_S_PROFILE_NONE, e2.msg, (const char *)NULL);
+        ig_infer_results_destroy(inf);
+        ig_results_destroy(own);
         return;
     }
     /* series: spatial isolation per foreign group, then H */
     size_t nser = 0;
     double ys[IG_CHART_MAX_SERIES][IG_REPORT_MAX_RADII];
+    double lo[IG_CHART_MAX_SERIES][IG_REPORT_MAX_RADII];
+    double hi[IG_CHART_MAX_SERIES][IG_REPORT_MAX_RADII];
+    int has_band[IG_CHART_MAX_SERIES] = {0};
     char labels[IG_CHART_MAX_SERIES][160];
     long sgroup[IG_CHART_MAX_SERIES];
     for (size_t q = 0; q < r->nforeign && nser + 1 < IG_CHART_MAX_SERIES;
@@ -933,13 +1315,13 @@ static void sec_profile(rp_run *r, const char *source)
         snprintf(labels[nser], sizeof labels[nser], "%s", l ? l : ph);
         free_str(r->ctx, l);
         sgroup[nser] = (long)r->foreign[q];
-        for (size_t s = 0; s < ns; s++) ys[nser][s] = NAN;
+        for (size_t s = 0; s < ns; s++) ys[nser][s] = lo[nser][s] = hi[nser][s] = NAN;
         nser++;
     }
     snprintf(labels[nser], sizeof labels[nser], "%s",
              ig__report_text(T_SERIES_H));
     sgroup[nser] = -1;
-    for (size_t s = 0; s < ns; s++) ys[nser][s] = NAN;
+    for (size_t s = 0; s < ns; s++) ys[nser][s] = lo[nser][s] = hi[nser][s] = NAN;
     nser++;
     for (size_t i = 0; i < ig_results_nrows(res); i++) {
         const ig_result_row *x = ig_results_row(res, i);
@@ -947,28 +1329,43 @@ static void sec_profile(rp_run *r, const char *source)
             x->scale >= ns)
             continue;
         int iso = strcmp(x->measure->name, "spatial_isolation") == 0;
+        const ig_inference *ci = inf ? ig_infer_results_row(inf, i) : NULL;
         for (size_t k = 0; k < nser; k++)
             if ((iso && sgroup[k] == x->group && x->group >= 0) ||
-                (!iso && sgroup[k] < 0))
+                (!iso && sgroup[k] < 0)) {
                 ys[k][x->scale] = x->value;
+                if (ci && isfinite(ci->ci_low) && isfinite(ci->ci_high)) {
+                    lo[k][x->scale] = ci->ci_low;
+                    hi[k][x->scale] = ci->ci_high;
+                    has_band[k] = 1;
+                }
+            }
     }
     ig_chart_series ser[IG_CHART_MAX_SERIES];
     for (size_t k = 0; k < nser; k++) {
         ser[k].label = labels[k];
         ser[k].y = ys[k];
-        ser[k].lo = NULL;
-        ser[k].hi = NULL;
+        ser[k].lo = has_band[k] ? lo[k] : NULL;
+        ser[k].hi = has_band[k] ? hi[k] : NULL;
     }
     ig_chart_text ct = {ig__report_text(T_PROFILE_TITLE), r->pname,
                         ig__report_text(T_PROFILE_X),
                         ig__report_text(T_PROFILE_Y), source, r->sp->date};
     const char *path = fig_path(r);
+    ig_chart_result cres;
+    memset(&cres, 0, sizeof cres);
     if (path)
         add_figure(r,
                    ig_chart_lines(r->ctx, &ct, radii, ns, ser, nser,
                                   ns > 1 && radii[0] > 0, fig_width(r, 720),
-                                  path, NULL, r->err),
+                                  path, &cres, r->err),
                    path, ig__report_text(T_PROFILE_TITLE));
+    r->profile_bands = cres.bands;
+    if (inf) {
+        char lv[32];
+        ig__rp_fmt_pct(lv, sizeof lv, r->sp->infer.level);
+        ig__rp_addf(d, RP_NOTE, T_S_PROFILE_BANDS, lv, (const char *)NULL);
+    }
     for (size_t k = 0; k + 1 < nser && d->st == IG_OK; k++) {
         if (!isfinite(ys[k][0]) || !isfinite(ys[k][ns - 1])) continue;
         char ph[128], v0[32], v1[32], r0[32], r1[32];
@@ -980,7 +1377,8 @@ static void sec_profile(rp_run *r, const char *source)
         ig__rp_addf(d, RP_P, T_S_PROFILE_SLOPE, ph, v0, r0, v1, r1,
                     (const char *)NULL);
     }
-    ig_results_destroy(res);
+    ig_infer_results_destroy(inf);
+    ig_results_destroy(own);
 }
 
 /* ---- section 5: peers ------------------------------------------------- */
@@ -1092,6 +1490,47 @@ static void sec_peers(rp_run *r, const char *source)
 
 /* ---- section 6: policy ------------------------------------------------ */
 
+/* "TEXT Examples from similar places: A (Altena, DE); B (...)." or NULL
+ * (no tags, no match, or no memory: recorded in the document). */
+static char *rec_with_practices(rp_run *r, const ig_practices *kb,
+                                const ig_policy_recommendation *rc)
+{
+    if (!kb || !rc->practice_tags || !rc->practice_tags[0]) return NULL;
+    ig_practice_query q;
+    ig_practice_query_init(&q);
+    q.tags = rc->practice_tags;
+    q.like = 1;
+    q.like_population = r->row->population;
+    q.like_foreign_share = foreign_share_of(r->row, r->ng, r->nat);
+    q.like_settlement = ig_practice_settlement_of_class(r->row->cls);
+    q.limit = 2;
+    ig_practice_match *m = NULL;
+    size_t n = 0;
+    ig_status st = ig_practices_search(r->ctx, kb, &q, &m, &n, NULL);
+    if (st == IG_ERR_NOMEM) ig__rp_fail(&r->doc, st);
+    if (st != IG_OK || n == 0) return NULL;
+    rp_buf b;
+    ig__rp_buf_init(&b, r->ctx);
+    for (size_t i = 0; i < n; i++) {
+        const ig_practice *p = ig_practice_get(kb, m[i].index);
+        const char *a[3] = {p->title, p->place, p->country};
+        char *one = ig__rp_fill(&r->doc, T_REC_PRACTICE, 3, a);
+        if (i) ig__rp_buf_puts(&b, "; ");
+        if (one) ig__rp_buf_puts(&b, one);
+        free_str(r->ctx, one);
+    }
+    ig_practices_matches_free(r->ctx, m, n);
+    char *out = NULL;
+    if (b.fail) {
+        ig__rp_fail(&r->doc, IG_ERR_NOMEM);
+    } else {
+        const char *a[2] = {rc->text, b.p};
+        out = ig__rp_fill(&r->doc, T_REC_WITH_PRACTICES, 2, a);
+    }
+    ig__rp_buf_free(&b);
+    return out;
+}
+
 static void sec_policy(rp_run *r, const char *source)
 {
     rp_doc *d = &r->doc;
@@ -1165,13 +1604,29 @@ static void sec_policy(rp_run *r, const char *source)
     size_t nrec = 0;
     const size_t *rec = ig_policy_scores_recommendations(sc, &nrec);
     if (nrec > 0) {
+        /* each recommendation with up to two practices from the built-in
+         * knowledge base, the places most like this one first
+         * (docs/policy/practices.md) */
+        ig_practices *kb = NULL;
+        ig_error e2 = {0};
+        ig_status st = ig_practices_builtin(r->ctx, &kb, &e2);
+        if (st == IG_ERR_NOMEM) {
+            ig__rp_fail(d, st);
+            return;
+        }
         ig__rp_add(d, RP_H3, ig__report_text(T_RECOMMENDATIONS));
-        rp_block *l = ig__rp_add(d, RP_LIST, NULL);
-        for (size_t i = 0; i < nrec && i < 8; i++) {
+        size_t lidx = d->n - 1;
+        ig__rp_add(d, RP_LIST, NULL);
+        if (d->st == IG_OK) lidx = d->n - 1;
+        for (size_t i = 0; i < nrec && i < 8 && d->st == IG_OK; i++) {
             const ig_policy_recommendation *rc =
                 ig_policy_recommendation_get(fw, rec[i]);
-            if (rc) ig__rp_cell(d, l, rc->text);
+            if (!rc) continue;
+            char *item = rec_with_practices(r, kb, rc);
+            ig__rp_cell(d, &d->b[lidx], item ? item : rc->text);
+            free_str(r->ctx, item);
         }
+        ig_practices_destroy(kb);
     }
 }
 
@@ -1250,6 +1705,10 @@ static void sec_methods(rp_run *r, const char *source)
         free_str(r->ctx, s);
         ig__rp_buf_free(&rl);
     }
+    if (sp->previous)
+        kv(d, t, T_M_PREVIOUS,
+           sp->previous_file ? sp->previous_file
+                             : ig__report_text(T_M_PREVIOUS_GIVEN));
     if (sp->policy_file) kv(d, t, T_M_POLICY, sp->policy_file);
     kv(d, t, T_M_VERSION, ig_version_string());
     if (sp->date) kv(d, t, T_M_DATE, sp->date);
@@ -1340,6 +1799,9 @@ static void cleanup(rp_run *r)
     ig_results_destroy(r->all);
     ig_infer_results_destroy(r->inf);
     ig_placeset_destroy(r->one);
+    ig_placeset_destroy(r->prev_one);
+    ig_change_result_destroy(r->chg_m);
+    ig_change_result_destroy(r->chg_d);
     ig__free(r->ctx, r->cols, 0);
     ig__free(r->ctx, r->bp, 0);
     ig__free(r->ctx, r->brow_of, 0);
@@ -1419,6 +1881,7 @@ ig_status ig_report_write(ig_ctx *ctx, const ig_report_spec *spec,
     if (st == IG_OK && progress(&r)) st = compute_measures(&r);
     if (st == IG_OK && progress(&r)) st = compute_bench(&r);
     if (st == IG_OK && progress(&r)) st = compute_hotspots(&r);
+    if (st == IG_OK) st = compute_change(&r);
     if (st == IG_OK) st = r.doc.st;
     if (st != IG_OK) goto out;
 
@@ -1445,7 +1908,7 @@ ig_status ig_report_write(ig_ctx *ctx, const ig_report_spec *spec,
         free_str(ctx, foot);
     }
     size_t n_rows = 0;
-    sec_key(&r);
+    sec_key(&r, source);
     if (progress(&r)) sec_maps(&r, source);
     if (progress(&r)) sec_measures(&r, &n_rows);
     if (progress(&r)) sec_profile(&r, source);
@@ -1471,6 +1934,10 @@ ig_status ig_report_write(ig_ctx *ctx, const ig_report_spec *spec,
             res->bytes = bytes;
             res->cells = r.ncells;
             res->population = r.row->population;
+            res->change = r.change_ok;
+            res->previous_population =
+                r.prev_row ? r.prev_row->population : (double)NAN;
+            res->profile_bands = r.profile_bands;
         }
     } else if (st == IG_OK) {
         st = d->st;

@@ -44,3 +44,25 @@ $ integrid report $DATA/towns.csv --by CNTR_ID --places degurba --place 1 --reps
 # --by places (the countries) are places too
 $ integrid report $DATA/towns.csv --by CNTR_ID --place AA --reps 19 -o aa.html -q && grep -o 'AA has [0-9,]* residents' aa.html
 AA has 162,040 residents
+# --previous: an earlier census of the same cells (here the same grid with
+# every count doubled): residents then and now, the change table and the
+# bar chart of the parts of M (one SVG more); M and D do not change
+$ awk -F, 'BEGIN { OFS = "," } NR > 1 { for (i = 3; i <= 6; i++) $i *= 2 } { print }' $DATA/towns.csv > old.csv &&
+> integrid report $DATA/towns.csv --by CNTR_ID --places degurba --place 1 --reps 19 --previous old.csv -o c.html -q &&
+> grep -o '<svg ' c.html | wc -l && grep -o 'residents went from [0-9,]* in the earlier census to [0-9,]* now' c.html && grep -o 'index M, stayed at [0-9]\.[0-9]*' c.html && grep -c 'old.csv' c.html
+7
+residents went from 108,000 in the earlier census to 54,000 now
+index M, stayed at 0.004
+2
+# a previous grid of other cells: the report stands and says why
+$ sed 's/N26\([0-9]\)/N36\1/' $DATA/towns.csv > far.csv &&
+> integrid report $DATA/towns.csv --by CNTR_ID --places degurba --place 1 --reps 19 --previous far.csv -o f.html &&
+> grep -o 'cannot be shown: no cell of the place is in the previous grid' f.html
+! the change since far.csv is not shown in full
+cannot be shown: no cell of the place is in the previous grid
+$ integrid report $DATA/towns.csv --by CNTR_ID --places degurba --place 1 --previous nope.csv -o n.html
+? 1
+! nope.csv
+# --profile-ci: the profile's chart gets bootstrap bands
+$ integrid report $DATA/towns.csv --by CNTR_ID --places degurba --place 1 --reps 19 --profile-ci -o b.html -q && grep -c 'Shaded bands are 95' b.html
+1

@@ -5,7 +5,10 @@
  * inline SVG per figure with its own id prefix, every sentence filled with
  * numbers), the PDF (signature, page count), the policy section with
  * the shipped framework, errors (extension, unwritable folder, a place
- * without cells, bad radii), atomic output and allocation failures. */
+ * without cells, bad radii), atomic output and allocation failures; the
+ * change since an earlier census (--previous: the same grid with every
+ * count doubled keeps M and D and halves nothing but the residents) and
+ * the confidence bands of the profile. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -259,6 +262,13 @@ static void test_report_policy_section(void **state)
     const ig_policy_area *a0 = ig_policy_area_get(fw, 0);
     assert_non_null(strstr(h, a0->title));
     assert_int_equal(count(h, "<svg "), 7);
+    /* every recommendation that fired links to practices (all the shipped
+     * framework's tags have some; docs/policy/practices.md) */
+    size_t nrec = 0;
+    ig_policy_scores_recommendations(sc, &nrec);
+    if (nrec > 8) nrec = 8;
+    assert_true(nrec > 0);
+    assert_int_equal(count(h, "Examples from similar places: "), nrec);
     free(h);
     ig_policy_scores_destroy(sc);
     ig_policy_assessment_destroy(as);
@@ -379,6 +389,174 @@ static void test_report_alloc_failures(void **state)
     assert_int_equal(stray_files(f->dir), 0);
 }
 
+/* Write towns.csv with every count multiplied by k (and, when rename_nat,
+ * the NAT column renamed) into dir/name; read it like the fixture. */
+static ig_grid *scaled_towns(const fixture *f, const char *name, int k,
+                             int rename_nat)
+{
+    char *src = slurp(fixture_path("cli/towns.csv"), NULL);
+    assert_non_null(src);
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    int line = 0;
+    for (char *l = strtok(src, "\n"); l; l = strtok(NULL, "\n"), line++) {
+        if (line == 0) {
+            fputs(rename_nat ? "GRD_ID,CNTR_ID,T,NATX,EU_OTH,OTH,"
+                               "LAND_SURFACE,CHG_OUT\n"
+                             : l,
+                  fp);
+            if (!rename_nat) fputc('\n', fp);
+            continue;
+        }
+        /* GRD_ID,CNTR_ID,T,NAT,EU_OTH,OTH,LAND_SURFACE,CHG_OUT */
+        char id[64], cn[16], rest[64];
+        double t, nat, eu, oth;
+        if (sscanf(l, "%63[^,],%15[^,],%lf,%lf,%lf,%lf,%63s", id, cn, &t,
+                   &nat, &eu, &oth, rest) != 7)
+            fail_msg("towns.csv line %d: %s", line + 1, l);
+        fprintf(fp, "%s,%s,%g,%g,%g,%g,%s\n", id, cn, k * t, k * nat, k * eu,
+                k * oth, rest);
+    }
+    fclose(fp);
+    free(src);
+    ig_read_opts o;
+    ig_read_opts_init(&o);
+    o.by_col = "CNTR_ID";
+    static const char *const gx[3] = {"NATX", "EU_OTH", "OTH"};
+    if (rename_nat) {
+        o.groups = gx;
+        o.n_groups = 3;
+    }
+    ig_grid *g = NULL;
+    ig_error err = {0};
+    if (ig_grid_read_path(NULL, path, &o, &g, &err) != IG_OK)
+        fail_msg("%s", err.msg);
+    return g;
+}
+
+/* The value after `what` in s, as text up to the next space or '<'. */
+static void word_after(const char *s, const char *what, char *buf, size_t cap)
+{
+    const char *p = strstr(s, what);
+    if (!p) fail_msg("no \"%s\" in the report", what);
+    p += strlen(what);
+    size_t n = strcspn(p, " <;");
+    if (n >= cap) n = cap - 1;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+}
+
+static void test_report_previous(void **state)
+{
+    fixture *f = *state;
+    ig_grid *prev = scaled_towns(f, "prev2.csv", 2, 0);
+    ig_report_spec sp;
+    spec_for(f, &sp, 0);
+    sp.previous = prev;
+    sp.previous_file = "towns2011.csv";
+    char path[128];
+    snprintf(path, sizeof path, "%s/prev.html", f->dir);
+    ig_report_result res;
+    ig_error err = {0};
+    if (ig_report_write(NULL, &sp, path, &res, &err) != IG_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(res.change, 1);
+    assert_true(close_rel(res.previous_population, 2 * res.population, 1e-12));
+    /* one more figure: the bar chart of the parts of M */
+    assert_int_equal(res.figures, 7);
+    assert_int_equal(res.sections, 7);
+    char *h = slurp(path, NULL);
+    assert_non_null(strstr(h, "Change since the earlier census"));
+    assert_non_null(strstr(h, "Residents, earlier census"));
+    assert_non_null(strstr(h, "towns2011.csv")); /* section 7 */
+    assert_null(strstr(h, "from one census grid only"));
+    /* residents halved; the share born abroad and M and D unchanged */
+    assert_non_null(strstr(h, "50\xc2\xa0%") ? strstr(h, "50\xc2\xa0%")
+                                             : strstr(h, "50 %"));
+    assert_non_null(strstr(h, "(0.0 percentage points)"));
+    char m0[32];
+    word_after(h, "index M, stayed at ", m0, sizeof m0);
+    assert_true(m0[0] >= '0' && m0[0] <= '9');
+    /* D of born outside the EU = 0.174 then and now: every part 0 */
+    assert_non_null(strstr(h, "<td>dissimilarity</td>"));
+    assert_non_null(strstr(h, "went from 0.174 to 0.174"));
+    free(h);
+    ig_grid_destroy(prev);
+
+    /* a previous grid without the native-born group: the report stands
+     * and says why there is no change */
+    prev = scaled_towns(f, "prevx.csv", 1, 1);
+    sp.previous = prev;
+    if (ig_report_write(NULL, &sp, path, &res, &err) != IG_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(res.change, 0);
+    h = slurp(path, NULL);
+    assert_non_null(strstr(h, "cannot be shown: the previous grid has no "
+                              "group NAT"));
+    free(h);
+    ig_grid_destroy(prev);
+}
+
+static void test_report_profile_bands(void **state)
+{
+    fixture *f = *state;
+    ig_report_spec sp;
+    spec_for(f, &sp, 0);
+    char path[128];
+    snprintf(path, sizeof path, "%s/bands.html", f->dir);
+    ig_report_result res;
+    ig_error err = {0};
+    if (ig_report_write(NULL, &sp, path, &res, &err) != IG_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(res.profile_bands, 0);
+    sp.profile_ci = 1;
+    if (ig_report_write(NULL, &sp, path, &res, &err) != IG_OK)
+        fail_msg("%s", err.msg);
+    /* spatial isolation of EU_OTH and OTH, and H: one band each */
+    assert_int_equal(res.profile_bands, 3);
+    char *h = slurp(path, NULL);
+    assert_non_null(strstr(h, "Shaded bands are 95"));
+    free(h);
+}
+
+/* The change and the bands under allocation failure. */
+static void test_report_previous_alloc_failures(void **state)
+{
+    fixture *f = *state;
+    ig_grid *prev = scaled_towns(f, "preva.csv", 2, 0);
+    char path[128];
+    snprintf(path, sizeof path, "%s/preva.html", f->dir);
+    ig_report_spec sp;
+    spec_for(f, &sp, 0);
+    sp.infer.reps = 3;
+    sp.peers = 2;
+    sp.previous = prev;
+    sp.profile_ci = 1;
+    fail_alloc fa = {0};
+    ig_ctx *ctx = make_fail_ctx(&fa, 1);
+    ig_report_result res;
+    assert_int_equal(ig_report_write(ctx, &sp, path, &res, NULL), IG_OK);
+    assert_int_equal(res.change, 1);
+    ig_ctx_destroy(ctx);
+    long total = fa.calls;
+    long step = total / 60 > 1 ? total / 60 : 1;
+    for (long n = 1; n <= total; n += step) {
+        fail_alloc fb = {0};
+        fb.fail_at = n;
+        ig_ctx *c2 = make_fail_ctx(&fb, 1);
+        ig_error err = {0};
+        ig_status st = ig_report_write(c2, &sp, path, &res, &err);
+        ig_ctx_destroy(c2);
+        if (fb.live != 0) fail_msg("leak after failing allocation %ld", n);
+        if (st != IG_OK && st != IG_ERR_NOMEM)
+            fail_msg("allocation %ld: status %d (%s)", n, (int)st, err.msg);
+    }
+    ig_grid_destroy(prev);
+    assert_int_equal(stray_files(f->dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +566,9 @@ int main(void)
         cmocka_unit_test(test_report_errors),
         cmocka_unit_test(test_report_atomic),
         cmocka_unit_test(test_report_alloc_failures),
+        cmocka_unit_test(test_report_previous),
+        cmocka_unit_test(test_report_profile_bands),
+        cmocka_unit_test(test_report_previous_alloc_failures),
     };
     return cmocka_run_group_tests_name("report", tests, setup, teardown);
 }
