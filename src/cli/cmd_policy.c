@@ -658,6 +658,38 @@ static void table_g(FILE *fp, const char *level, const char *id,
     fprintf(fp, "%s\n", title);
 }
 
+/* The practices that illustrate recommendation rc, for the assessed
+ * place: those with one of its practice tags, most similar place first
+ * (at most 3), as ids joined by ';' into buf ("" when none). */
+static void rec_practices(ig_ctx *ctx, const ig_practices *kb,
+                          const ig_policy_recommendation *rc,
+                          const ig_policy_assessment_info *ai, char *buf,
+                          size_t cap)
+{
+    buf[0] = '\0';
+    if (!kb || !rc->practice_tags || !rc->practice_tags[0]) return;
+    ig_practice_query q;
+    ig_practice_query_init(&q);
+    q.tags = rc->practice_tags;
+    q.like = 1;
+    q.like_population = ai->population;
+    q.like_foreign_share = ai->foreign_share;
+    q.like_settlement = NULL;
+    const char *const *known = ig_practice_vocabulary("settlement");
+    for (size_t k = 0; known && known[k] && ai->settlement; k++)
+        if (strcmp(known[k], ai->settlement) == 0) q.like_settlement = ai->settlement;
+    q.limit = 3;
+    ig_practice_match *m = NULL;
+    size_t n = 0;
+    if (ig_practices_search(ctx, kb, &q, &m, &n, NULL) != IG_OK) return;
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ig_practice *p = ig_practice_get(kb, m[i].index);
+        if (p) cli_appendf(buf, cap, &len, "%s%s", i ? ";" : "", p->id);
+    }
+    ig_practices_matches_free(ctx, m, n);
+}
+
 static int run_score(cli_env *env, ig_ctx *ctx, const pol_args *a)
 {
     scored x;
@@ -677,6 +709,10 @@ static int run_score(cli_env *env, ig_ctx *ctx, const pol_args *a)
     size_t nrec;
     const size_t *rec = ig_policy_scores_recommendations(x.s, &nrec);
     const ig_policy_gscore *ov = ig_policy_scores_overall(x.s);
+    /* examples for the recommendations, from the built-in practices */
+    ig_practices *kb = NULL;
+    if (nrec && ig_practices_builtin(ctx, &kb, NULL) != IG_OK) kb = NULL;
+    char pr_ids[512];
 
     if (fmt == CLI_FMT_CSV) {
         fputs("level,id,title,score,status,coverage,indicators,applicable,"
@@ -711,7 +747,10 @@ static int run_score(cli_env *env, ig_ctx *ctx, const pol_args *a)
                 ig_policy_recommendation_get(fw, rec[r]);
             fprintf(fp, "recommendation,%s,", rc->id);
             cli_csv_str(fp, rc->text);
-            fprintf(fp, ",%d,fired,,,,,,,,,,,,\n", rc->priority);
+            fprintf(fp, ",%d,fired,,,,,,,,,,,,", rc->priority);
+            rec_practices(ctx, kb, rc, &ai, pr_ids, sizeof pr_ids);
+            cli_csv_str(fp, pr_ids);
+            fputc('\n', fp);
         }
     } else if (fmt == CLI_FMT_JSON) {
         fputs("{\"framework\": ", fp);
@@ -767,7 +806,15 @@ static int run_score(cli_env *env, ig_ctx *ctx, const pol_args *a)
             cli_json_str(fp, rc->text);
             fputs(", \"practice_tags\": ", fp);
             cli_json_str(fp, rc->practice_tags);
-            fputc('}', fp);
+            fputs(", \"practices\": [", fp);
+            rec_practices(ctx, kb, rc, &ai, pr_ids, sizeof pr_ids);
+            for (char *tok = pr_ids, *end; tok && *tok; tok = end) {
+                end = strchr(tok, ';');
+                if (end) *end++ = '\0';
+                if (tok != pr_ids) fputs(", ", fp);
+                cli_json_str(fp, tok);
+            }
+            fputs("]}", fp);
         }
         fputs("]}\n", fp);
     } else {
@@ -812,8 +859,13 @@ static int run_score(cli_env *env, ig_ctx *ctx, const pol_args *a)
             const ig_policy_recommendation *rc =
                 ig_policy_recommendation_get(fw, rec[r]);
             fprintf(fp, "  [%d] %s: %s\n", rc->priority, rc->id, rc->text);
+            rec_practices(ctx, kb, rc, &ai, pr_ids, sizeof pr_ids);
+            if (pr_ids[0])
+                fprintf(fp, "      practices: %s (integrid practices show ID)\n",
+                        pr_ids);
         }
     }
+    ig_practices_destroy(kb);
     int rc = cli_out_commit(env, &out) ? CLI_EXIT_OK : CLI_EXIT_ERROR;
     scored_free(&x);
     return rc;
