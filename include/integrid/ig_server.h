@@ -57,7 +57,7 @@ IG_API void ig_store_free(ig_ctx *ctx, void *p, size_t n);
 /** @defgroup ig_store The store
  *  @{ */
 /** Current schema version (PRAGMA user_version) of a migrated store. */
-#define IG_STORE_SCHEMA_VERSION 1
+#define IG_STORE_SCHEMA_VERSION 2
 /** Size of an id buffer (32 hex digits and the NUL). */
 #define IG_STORE_ID_MAX 33
 /** Longest dataset name accepted, in bytes. */
@@ -170,6 +170,38 @@ IG_API ig_status ig_store_assessment_put(ig_store *s, const char *id,
 IG_API ig_status ig_store_assessment_get(ig_store *s, const char *id,
                                          const char *name, char *framework,
                                          char **answers_json, ig_error *err);
+
+/** One saved assessment as listed. */
+typedef struct ig_store_assessment {
+    char name[IG_STORE_NAME_MAX + 1];
+    char framework[64]; /**< "id@version" as saved by the caller */
+    int64_t revision;   /**< 1 for the first save, +1 for each later one */
+    int64_t updated;    /**< Unix time, seconds */
+} ig_store_assessment;
+
+/** Save a new revision of assessment @p name of dataset @p id in one
+ *  transaction; every revision is kept. @p expect: the revision the
+ *  caller last saw (0: it must not exist yet), or -1 to save regardless.
+ *  @p revision receives the new revision (may be NULL).
+ *  @return IG_OK; IG_ERR_MISMATCH when @p expect is not the current
+ *  revision (the store is unchanged); IG_ERR_NOT_FOUND (no dataset);
+ *  IG_ERR_DOMAIN (bad name); IG_ERR_IO. */
+IG_API ig_status ig_store_assessment_save(
+    ig_store *s, const char *id, const char *name, const char *framework,
+    const char *answers_json, int64_t expect, int64_t *revision, ig_error *err);
+/** Revision @p revision (0: the latest) of assessment @p name, as saved
+ *  (byte for byte); @p framework as for ig_store_assessment_get();
+ *  @p rev_out receives the revision returned (may be NULL). */
+IG_API ig_status ig_store_assessment_get_rev(ig_store *s, const char *id,
+                                             const char *name, int64_t revision,
+                                             char *framework,
+                                             char **answers_json,
+                                             int64_t *rev_out, ig_error *err);
+/** The assessments of dataset @p id by name, with their latest revision;
+ *  *out as for ig_store_dataset_list(). */
+IG_API ig_status ig_store_assessment_list(ig_store *s, const char *id,
+                                          ig_store_assessment **out, size_t *n,
+                                          ig_error *err);
 /** @} */
 
 /** @defgroup ig_server The HTTP server
@@ -190,6 +222,8 @@ typedef struct ig_server_opts {
     uint64_t max_inflated; /**< decompressed upload bytes; 0 = 2 GiB */
     unsigned threads;      /**< HTTP thread pool; 0 = 4 */
     int quiet;             /**< 1: no access log on the context's log */
+    /** Budget of the cache of decoded grids, bytes; 0 = 1 GiB. */
+    uint64_t cache_bytes;
 } ig_server_opts;
 
 IG_API void ig_server_opts_init(ig_server_opts *o);

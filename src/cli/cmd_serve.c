@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "integrid/ig_render.h"
 #include "integrid/ig_server.h"
 
 void cli_serve_print_help(FILE *fp)
@@ -19,6 +20,7 @@ void cli_serve_print_help(FILE *fp)
     fputs(
         "Usage: integrid serve [--data DIR] [--bind 127.0.0.1] [--port 8080]\n"
         "       [--token T] [--public-read] [--max-upload SIZE] [--threads N]\n"
+        "       [--cache SIZE]\n"
         "\n"
         "Run the local web app: a browser UI and a JSON API (/api/v1/) over\n"
         "the grids, places and results kept in DIR/integrid.sqlite. Open the\n"
@@ -41,6 +43,8 @@ void cli_serve_print_help(FILE *fp)
         "                          256M); decompressed gzip uploads are\n"
         "                          capped at 8 times that\n"
         "      --threads N         HTTP worker threads (default 4)\n"
+        "      --cache SIZE        memory for decoded grids kept between\n"
+        "                          requests, e.g. 512M (default 1G)\n"
         "  -q, --quiet             print only errors\n"
         "\n"
         "Off 127.0.0.1, every request to the API needs the token unless\n"
@@ -77,9 +81,9 @@ int cli_cmd_serve(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
-        static const char *const with_value[] = {"--data",       "--bind",
-                                                 "--port",       "--token",
-                                                 "--max-upload", "--threads"};
+        static const char *const with_value[] = {
+            "--data",       "--bind",    "--port", "--token",
+            "--max-upload", "--threads", "--cache"};
         int k = -1;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             cli_serve_print_help(stdout);
@@ -93,7 +97,7 @@ int cli_cmd_serve(int argc, char **argv)
             quiet = 1;
             continue;
         }
-        for (int j = 0; j < 6 && k < 0; j++) {
+        for (int j = 0; j < 7 && k < 0; j++) {
             size_t n = strlen(with_value[j]);
             if (strncmp(a, with_value[j], n) != 0) continue;
             if (a[n] == '=') {
@@ -143,6 +147,16 @@ int cli_cmd_serve(int argc, char **argv)
                     cli_usage_error("serve",
                                     "invalid value '%s' for --max-upload:"
                                     " give a size such as 500M or 2G",
+                                    val);
+                    return CLI_EXIT_USAGE;
+                }
+                break;
+            case 6:
+                so.cache_bytes = parse_size(val);
+                if (!so.cache_bytes) {
+                    cli_usage_error("serve",
+                                    "invalid value '%s' for --cache:"
+                                    " give a size such as 512M or 2G",
                                     val);
                     return CLI_EXIT_USAGE;
                 }
@@ -210,5 +224,6 @@ int cli_cmd_serve(int argc, char **argv)
     ig_server_stop(srv);
     ig_ctx_destroy(ctx);
     cli_env_free(&env);
+    ig_render_cleanup(); /* the process ends: no leak reports for fonts */
     return CLI_EXIT_OK;
 }

@@ -1,5 +1,5 @@
 /* The /api/v1 handlers: each maps a request onto the same library calls
- * the CLI makes (ig_grid_read_mem for uploads, ig_placeset_degurba for
+ * the CLI makes (ig_grid_read_path or _mem for uploads, ig_placeset_degurba for
  * places, ig_measures_run / ig_infer_run for measures) and writes JSON.
  * Bad input gets a 4xx whose body names the field and the reason, before
  * anything is written to the store. Measure results are cached in the store
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "core/core.h"
@@ -130,6 +131,29 @@ static int only_params(ig__resp *r, const ig__params *p,
     return 1;
 }
 
+void ig__lib_error(ig__resp *r, ig_status st, const ig_error *err,
+                   const char *field)
+{
+    lib_error(r, st, err, field);
+}
+
+int ig__param_num(ig__resp *r, const ig__params *p, const char *key, double lo,
+                  double hi, int open, double *out)
+{
+    return param_num(r, p, key, lo, hi, open, out);
+}
+
+int ig__param_bool(ig__resp *r, const ig__params *p, const char *key, int *out)
+{
+    return param_bool(r, p, key, out);
+}
+
+int ig__only_params(ig__resp *r, const ig__params *p, const char *const *known,
+                    size_t n)
+{
+    return only_params(r, p, known, n);
+}
+
 /* ---- datasets ----------------------------------------------------------- */
 
 /* Inflate a gzip body only to count its bytes; 1 when under the cap. */
@@ -187,12 +211,64 @@ static int gzip_within(ig_ctx *ctx, const unsigned char *p, size_t n,
     return ok;
 }
 
+/* gzip_within() over a file, read in blocks: 1 when its decompressed
+ * size is under the cap. */
+static int gzip_file_within(ig_ctx *ctx, const char *path, uint64_t cap,
+                            int *bad)
+{
+    *bad = 0;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        *bad = 1;
+        return 0;
+    }
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    unsigned char *in = ig__alloc(ctx, 65536), *out = ig__alloc(ctx, 65536);
+    int ok = in && out && inflateInit2(&z, 16 + MAX_WBITS) == Z_OK;
+    int inited = ok;
+    if (!ok) *bad = 1;
+    uint64_t total = 0;
+    int rc = Z_OK;
+    while (ok) {
+        if (z.avail_in == 0) {
+            size_t n = fread(in, 1, 65536, fp);
+            if (n == 0) break;
+            z.next_in = in;
+            z.avail_in = (uInt)n;
+        }
+        z.next_out = out;
+        z.avail_out = 65536;
+        rc = inflate(&z, Z_NO_FLUSH);
+        total += 65536u - z.avail_out;
+        if (total > cap) {
+            ok = 0;
+        } else if (rc == Z_STREAM_END) {
+            if (inflateReset(&z) != Z_OK) ok = 0; /* another member? */
+            rc = Z_OK;
+        } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            *bad = 1;
+            ok = 0;
+        }
+    }
+    if (ok && ferror(fp)) {
+        *bad = 1;
+        ok = 0;
+    }
+    if (inited) inflateEnd(&z);
+    fclose(fp);
+    ig__free(ctx, in, 65536);
+    ig__free(ctx, out, 65536);
+    return ok;
+}
+
 /* What an import needs, copied out of the request so a background job can
  * own it: the body (stolen from the connection, not copied) and the read
  * options. */
 typedef struct import_arg {
     char *body;
     size_t len, cap;
+    char path[IG__PATH_MAX]; /* the upload's file (owned: removed), or "" */
     char name[IG_STORE_NAME_MAX + 1];
     char by[IG__HTTP_MAX_VALUE + 1];
     char total[IG__HTTP_MAX_VALUE + 1];
@@ -204,6 +280,7 @@ static void free_import_arg(ig_server *srv, void *p)
 {
     import_arg *a = p;
     if (!a) return;
+    if (a->path[0]) unlink(a->path);
     ig__free(srv->ctx, a->body, a->cap);
     ig__free(srv->ctx, a, sizeof *a);
 }
@@ -221,13 +298,24 @@ static ig_status import_grid(ig_server *srv, const import_arg *a, ig__job *job,
                              ig_error *err)
 {
     const unsigned char *b = (const unsigned char *)a->body;
-    int gz = a->len >= 2 && b[0] == 0x1f && b[1] == 0x8b;
+    int gz = b && a->len >= 2 && b[0] == 0x1f && b[1] == 0x8b;
+    if (a->path[0]) {
+        unsigned char magic[2] = {0, 0};
+        FILE *fp = fopen(a->path, "rb");
+        if (fp) {
+            gz = fread(magic, 1, 2, fp) == 2 && magic[0] == 0x1f &&
+                 magic[1] == 0x8b;
+            fclose(fp);
+        }
+    }
     why->status = 400;
     why->field = "body";
     if (job) ig__job_progress(srv, job, "checking", 0, a->len);
     if (gz) {
         int bad = 0;
-        if (!gzip_within(srv->ctx, b, a->len, srv->max_inflated, &bad)) {
+        if (a->path[0]
+                ? !gzip_file_within(srv->ctx, a->path, srv->max_inflated, &bad)
+                : !gzip_within(srv->ctx, b, a->len, srv->max_inflated, &bad)) {
             if (bad)
                 return ig__error_set(err, IG_ERR_PARSE, 0, 0,
                                      "not a valid gzip stream");
@@ -273,8 +361,10 @@ static ig_status import_grid(ig_server *srv, const import_arg *a, ig__job *job,
         ro.n_groups = ng;
     }
     ig_grid *grid = NULL;
-    ig_status st =
-        ig_grid_read_mem(srv->ctx, a->body, a->len, "upload", &ro, &grid, err);
+    ig_status st = a->path[0]
+                       ? ig_grid_read_path(srv->ctx, a->path, &ro, &grid, err)
+                       : ig_grid_read_mem(srv->ctx, a->body, a->len, "upload",
+                                          &ro, &grid, err);
     if (st != IG_OK) {
         ig_grid_destroy(grid);
         if (st == IG_ERR_NOMEM || st == IG_ERR_CANCELLED) {
@@ -371,12 +461,19 @@ static void upload(ig__req *q, ig__resp *r)
         a->has_groups = 1;
         snprintf(a->groups, sizeof a->groups, "%s", v);
     }
-    /* take the body from the connection: no copy of a large upload */
-    a->body = q->body_buf->p;
-    a->len = q->body_buf->len;
-    a->cap = q->body_buf->cap;
-    q->body_buf->p = NULL;
-    q->body_buf->len = q->body_buf->cap = 0;
+    /* take the body from the connection: no copy of a large upload (its
+     * file when it was streamed to one) */
+    if (q->body_path && q->body_path[0]) {
+        snprintf(a->path, sizeof a->path, "%s", q->body_path);
+        q->body_path[0] = '\0';
+        a->len = q->body_len;
+    } else {
+        a->body = q->body_buf->p;
+        a->len = q->body_buf->len;
+        a->cap = q->body_buf->cap;
+        q->body_buf->p = NULL;
+        q->body_buf->len = q->body_buf->cap = 0;
+    }
     ig_error err = {0};
     if (async) {
         ig__job *job = NULL;
@@ -443,13 +540,14 @@ static void dataset_info(ig__req *q, ig__resp *r, const char *id)
         lib_error(r, st, &err, "dataset");
         return;
     }
-    /* the groups need the grid: decode it (cheap; no CSV parsing) */
-    ig_grid *g = NULL;
-    st = ig_store_dataset_grid(q->srv->store, id, &g, &err);
+    /* the groups need the grid: from the cache (decoded once) */
+    ig__cached *cg = NULL;
+    st = ig__cache_get(q->srv, id, &cg, &err);
     if (st != IG_OK) {
         lib_error(r, st, &err, "dataset");
         return;
     }
+    const ig_grid *g = cg->grid;
     json_dataset(&r->body, &d);
     r->body.len--; /* reopen the object */
     ig__srvbuf_puts(&r->body, ",\"group_names\":[");
@@ -470,13 +568,14 @@ static void dataset_info(ig__req *q, ig__resp *r, const char *id)
     }
     ig__srvbuf_printf(&r->body, "],\"crs_epsg\":%d}\n",
                       (int)ig_grid_crs_epsg(g));
-    ig_grid_destroy(g);
+    ig__cache_release(q->srv, cg);
 }
 
 static void delete_dataset(ig__req *q, ig__resp *r, const char *id)
 {
     ig_error err = {0};
     ig_status st = ig_store_dataset_delete(q->srv->store, id, &err);
+    ig__cache_drop(q->srv, id);
     if (st != IG_OK) {
         lib_error(r, st, &err, "dataset");
         return;
@@ -538,6 +637,7 @@ static ig_status places_job(ig_server *srv, ig__job *job, ig_error *err)
     }
     ig__job_progress(srv, job, "saving", 3, 4);
     st = ig_store_places_put(srv->store, job->dataset, ps, err);
+    ig__cache_drop(srv, job->dataset);
     if (st != IG_OK) goto out;
     const ig_degurba_summary *sum = ig_placeset_degurba_summary(ps);
     ig__srvbuf_printf(&job->result,
@@ -738,16 +838,18 @@ static void compute(ig__req *q, ig__resp *r, const char *id)
     }
     memset(&err, 0, sizeof err);
 
-    ig_grid *grid = NULL;
+    ig__cached *cg = NULL;
+    const ig_grid *grid = NULL;
     ig_placeset *ps = NULL;
     ig_results *res = NULL;
     ig_infer_results *ires = NULL;
     size_t *cells = NULL, ncells = 0;
-    ig_status st = ig_store_dataset_grid(srv->store, id, &grid, &err);
+    ig_status st = ig__cache_get(srv, id, &cg, &err);
     if (st != IG_OK) {
         lib_error(r, st, &err, "dataset");
         goto out;
     }
+    grid = cg->grid;
     ig_placeset_opts po;
     memset(&po, 0, sizeof po);
     if (ig_grid_var_index(grid, "LAND_SURFACE") != (size_t)-1)
@@ -874,7 +976,7 @@ out:
     ig_infer_results_destroy(ires);
     ig_results_destroy(res);
     ig_placeset_destroy(ps);
-    ig_grid_destroy(grid);
+    ig__cache_release(srv, cg);
     ig_store_free(srv->ctx, cells, 0);
 }
 
@@ -892,11 +994,21 @@ void ig__api_handle(ig__req *q, ig__resp *r)
             not_allowed(r, "GET");
             return;
         }
-        ig__srvbuf_printf(&r->body,
-                          "{\"status\":\"ok\",\"version\":\"%s\","
-                          "\"schema\":%d}\n",
-                          IG_VERSION_STRING,
-                          ig_store_schema_version(q->srv->store));
+        ig_server *srv = q->srv;
+        pthread_mutex_lock(&srv->cache_mu);
+        ig__srvbuf_printf(
+            &r->body,
+            "{\"status\":\"ok\",\"version\":\"%s\",\"schema\":%d,"
+            "\"cache\":{\"entries\":%zu,\"bytes\":%zu,\"budget\":%zu,"
+            "\"hits\":%llu,\"misses\":%llu,\"evictions\":%llu,"
+            "\"local_hits\":%llu}}\n",
+            IG_VERSION_STRING, ig_store_schema_version(srv->store),
+            srv->n_cache, srv->cache_used, srv->cache_budget,
+            (unsigned long long)srv->cache_hits,
+            (unsigned long long)srv->cache_misses,
+            (unsigned long long)srv->cache_evictions,
+            (unsigned long long)atomic_load(&srv->local_hits));
+        pthread_mutex_unlock(&srv->cache_mu);
         return;
     }
     if (q->nseg == 1 && seg_is(q, 0, "measures")) {
@@ -996,6 +1108,7 @@ void ig__api_handle(ig__req *q, ig__resp *r)
             return;
         }
     }
+    if (ig__api_data(q, r) || ig__api_policy(q, r)) return;
     ig__resp_error(r, 404, "path",
                    "no such resource (see "
                    "/api/v1/openapi.json)");

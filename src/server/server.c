@@ -11,6 +11,8 @@
  * user pastes it into the UI. Every response carries a strict CSP without
  * inline script, nosniff and frame-ancestors 'none'. */
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -19,6 +21,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/core.h"
 #include "server/assets.h"
@@ -26,6 +30,9 @@
 
 #define DEFAULT_MAX_UPLOAD (256ull << 20)
 #define DEFAULT_MAX_INFLATED (2ull << 30)
+#define DEFAULT_CACHE_BYTES (1ull << 30)
+#define SSE_TICK_NS 100000000L  /* suspended streams are looked at 10/s */
+#define SSE_KEEPALIVE_TICKS 150 /* a comment line every 15 s of silence */
 
 static const char CSP[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; "
@@ -40,13 +47,27 @@ void ig_server_opts_init(ig_server_opts *o)
     o->port = 8080;
 }
 
-/* Per-connection state: the body read so far. */
+/* Per-connection state: the body read so far, in memory or (uploads)
+ * streamed to a file of the scratch directory. */
 typedef struct conn {
     int seen;     /* the first call was handled */
     int rejected; /* a response was queued early */
     int too_big;
+    int spool_failed;
     ig__srvbuf body;
+    FILE *spool; /* open while the upload arrives */
+    uint64_t spooled;
+    char spool_path[IG__PATH_MAX]; /* "" when there is no file (any more) */
 } conn;
+
+/* Close and remove the connection's upload file, if it still has one. */
+static void spool_drop(conn *cs)
+{
+    if (cs->spool) fclose(cs->spool);
+    cs->spool = NULL;
+    if (cs->spool_path[0]) unlink(cs->spool_path);
+    cs->spool_path[0] = '\0';
+}
 
 void ig__resp_error(ig__resp *r, unsigned status, const char *field,
                     const char *fmt, ...)
@@ -124,6 +145,141 @@ static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned status,
     return ret;
 }
 
+/* ---- server-sent events of a job ----------------------------------------
+ * The content reader writes an event whenever the job's JSON changes and
+ * ends the stream after the event of a finished job. With nothing new it
+ * suspends its connection and returns 0; the ticker thread resumes every
+ * suspended stream 10 times a second, so a waiting stream holds no pool
+ * thread and never busy-waits. */
+typedef struct sse_stream {
+    ig_server *srv;
+    struct MHD_Connection *conn;
+    char job[IG_STORE_ID_MAX];
+    ig__srvbuf last; /* the JSON last sent */
+    ig__srvbuf out;  /* bytes not yet handed to MHD */
+    size_t out_off;
+    int ended;      /* the final event is queued */
+    unsigned quiet; /* ticks without news */
+} sse_stream;
+
+static void sse_suspend(ig_server *srv, sse_stream *s)
+{
+    pthread_mutex_lock(&srv->sse_mu);
+    if (srv->n_suspended < IG__MAX_STREAMS) {
+        srv->suspended[srv->n_suspended++] = s->conn;
+        MHD_suspend_connection(s->conn);
+    }
+    pthread_mutex_unlock(&srv->sse_mu);
+}
+
+static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    sse_stream *s = cls;
+    ig_server *srv = s->srv;
+    if (s->out_off == s->out.len) {
+        s->out.len = s->out_off = 0;
+        if (s->ended || atomic_load(&srv->stopping))
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        ig__srvbuf now;
+        ig__srvbuf_init(&now, srv->ctx);
+        if (!ig__job_json(srv, s->job, &now)) {
+            ig__srvbuf_puts(&s->out, "event: gone\ndata: {\"id\":");
+            ig__srvbuf_json_str(&s->out, s->job);
+            ig__srvbuf_puts(&s->out, "}\n\n");
+            s->ended = 1;
+        } else if (now.failed) {
+            ig__srvbuf_free(&now);
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        } else if (s->last.len != now.len ||
+                   memcmp(s->last.p, now.p, now.len) != 0) {
+            int fin = strstr(now.p, "\"state\":\"done\"") ||
+                      strstr(now.p, "\"state\":\"failed\"") ||
+                      strstr(now.p, "\"state\":\"cancelled\"");
+            ig__srvbuf_puts(&s->out, fin ? "event: end\ndata: "
+                                         : "event: progress\ndata: ");
+            ig__srvbuf_add(&s->out, now.p, now.len);
+            ig__srvbuf_puts(&s->out, "\n\n");
+            s->last.len = 0;
+            ig__srvbuf_add(&s->last, now.p, now.len);
+            s->ended = fin;
+            s->quiet = 0;
+        } else if (++s->quiet >= SSE_KEEPALIVE_TICKS) {
+            ig__srvbuf_puts(&s->out, ": keep-alive\n\n");
+            s->quiet = 0;
+        }
+        ig__srvbuf_free(&now);
+        if (s->out.failed || s->last.failed)
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        if (s->out.len == 0) {
+            sse_suspend(srv, s);
+            return 0;
+        }
+    }
+    size_t n = s->out.len - s->out_off;
+    if (n > max) n = max;
+    memcpy(buf, s->out.p + s->out_off, n);
+    s->out_off += n;
+    return (ssize_t)n;
+}
+
+static void sse_free(void *cls)
+{
+    sse_stream *s = cls;
+    ig_server *srv = s->srv;
+    ig__srvbuf_free(&s->last);
+    ig__srvbuf_free(&s->out);
+    ig__free(srv->ctx, s, sizeof *s);
+    atomic_fetch_sub(&srv->n_streams, 1);
+}
+
+static void *sse_ticker(void *p)
+{
+    ig_server *srv = p;
+    for (;;) {
+        struct timespec ts = {0, SSE_TICK_NS};
+        nanosleep(&ts, NULL);
+        pthread_mutex_lock(&srv->sse_mu);
+        for (size_t k = 0; k < srv->n_suspended; k++)
+            MHD_resume_connection(srv->suspended[k]);
+        srv->n_suspended = 0;
+        pthread_mutex_unlock(&srv->sse_mu);
+        if (atomic_load(&srv->ticker_stop)) break;
+    }
+    return NULL;
+}
+
+static enum MHD_Result send_sse(ig_server *srv, struct MHD_Connection *c,
+                                const char *job)
+{
+    if (atomic_load(&srv->n_streams) >= IG__MAX_STREAMS)
+        return send_bytes(c, 503, "application/json",
+                          "{\"error\":{\"status\":503,\"field\":null,"
+                          "\"reason\":\"too many event streams\"}}\n",
+                          70, 0, NULL, NULL);
+    sse_stream *s = ig__calloc(srv->ctx, 1, sizeof *s);
+    if (!s) return MHD_NO;
+    s->srv = srv;
+    s->conn = c;
+    snprintf(s->job, sizeof s->job, "%s", job);
+    ig__srvbuf_init(&s->last, srv->ctx);
+    ig__srvbuf_init(&s->out, srv->ctx);
+    atomic_fetch_add(&srv->n_streams, 1);
+    struct MHD_Response *resp = MHD_create_response_from_callback(
+        MHD_SIZE_UNKNOWN, 4096, sse_read, s, sse_free);
+    if (!resp) {
+        sse_free(s);
+        return MHD_NO;
+    }
+    add_security_headers(resp);
+    MHD_add_response_header(resp, "Content-Type",
+                            "text/event-stream; charset=utf-8");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    enum MHD_Result ret = MHD_queue_response(c, 200, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *c, ig__resp *r)
 {
     if (r->body.failed)
@@ -131,6 +287,24 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, ig__resp *r)
                           "{\"error\":{\"status\":503,\"field\":null,"
                           "\"reason\":\"out of memory\"}}\n",
                           60, 0, NULL, NULL);
+    if (r->disposition) {
+        struct MHD_Response *resp = MHD_create_response_from_buffer(
+            r->body.len, r->body.p ? r->body.p : (void *)(uintptr_t) "",
+            MHD_RESPMEM_MUST_COPY);
+        if (!resp) return MHD_NO;
+        add_security_headers(resp);
+        if (r->csp) {
+            MHD_del_response_header(resp, "Content-Security-Policy", CSP);
+            MHD_add_response_header(resp, "Content-Security-Policy", r->csp);
+        }
+        if (r->content_type)
+            MHD_add_response_header(resp, "Content-Type", r->content_type);
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+        MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+        enum MHD_Result ret = MHD_queue_response(c, r->status, resp);
+        MHD_destroy_response(resp);
+        return ret;
+    }
     return send_bytes(c, r->status, r->content_type, r->body.p ? r->body.p : "",
                       r->body.len, 1, NULL, r->location);
 }
@@ -344,6 +518,26 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
                 status = 413;
                 field = "body";
                 why = "upload too large (see --max-upload)";
+            } else if (strcmp(method, "POST") == 0 &&
+                       strcmp(url, "/api/v1/datasets") == 0 &&
+                       strcmp(mt, "application/json") != 0 && mt[0] &&
+                       srv->tmp_dir[0]) {
+                /* a grid upload: stream it to a private file, never
+                 * holding the whole body in memory */
+                uint64_t k = atomic_fetch_add(&srv->tmp_seq, 1);
+                snprintf(cs->spool_path, sizeof cs->spool_path,
+                         "%s/upload-%llu.part", srv->tmp_dir,
+                         (unsigned long long)k);
+                int fd =
+                    open(cs->spool_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+                cs->spool = fd >= 0 ? fdopen(fd, "wb") : NULL;
+                if (!cs->spool) {
+                    if (fd >= 0) close(fd);
+                    cs->spool_path[0] = '\0';
+                    status = 503;
+                    field = "body";
+                    why = "cannot store the upload (scratch directory)";
+                }
             }
         }
         if (status) {
@@ -354,7 +548,17 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
         if (is_mutating(method)) return MHD_YES; /* the body follows */
     }
     if (*upload_size) {
-        if (cs->too_big || cs->body.len + *upload_size > srv->max_upload) {
+        if (cs->spool || cs->spool_path[0]) {
+            if (cs->too_big || cs->spooled + *upload_size > srv->max_upload) {
+                cs->too_big = 1;
+                spool_drop(cs);
+            } else if (cs->spool && !cs->spool_failed) {
+                if (fwrite(upload, 1, *upload_size, cs->spool) != *upload_size)
+                    cs->spool_failed = 1;
+                cs->spooled += *upload_size;
+            }
+        } else if (cs->too_big ||
+                   cs->body.len + *upload_size > srv->max_upload) {
             cs->too_big = 1;
             ig__srvbuf_free(&cs->body);
         } else {
@@ -363,11 +567,21 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
         *upload_size = 0;
         return MHD_YES;
     }
+    if (cs->spool) { /* the whole upload is in its file */
+        if (fclose(cs->spool) != 0) cs->spool_failed = 1;
+        cs->spool = NULL;
+    }
     if (cs->too_big)
         return send_error(srv, c, 413, "body",
                           "upload too large (see --max-upload)");
     if (cs->body.failed)
         return send_error(srv, c, 503, "body", "out of memory");
+    if (cs->spool_failed) {
+        spool_drop(cs);
+        return send_error(srv, c, 507, "body",
+                          "the upload could not be written to the data "
+                          "directory (disk full?)");
+    }
     if (!api) {
         if (is_mutating(method))
             return send_error(srv, c, 405, "method", "method not allowed");
@@ -414,11 +628,14 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
         media_type(ct, mt, sizeof mt);
         q.content_type = mt;
         q.body = cs->body.p ? cs->body.p : "";
-        q.body_len = cs->body.len;
+        q.body_len = cs->spool_path[0] ? (size_t)cs->spooled : cs->body.len;
         q.body_buf = &cs->body;
+        q.body_path = cs->spool_path;
         ig__api_handle(&q, &r);
     }
-    enum MHD_Result ret = send_resp(c, &r);
+    enum MHD_Result ret = r.sse_job[0] && r.status == 200
+                              ? send_sse(srv, c, r.sse_job)
+                              : send_resp(c, &r);
     ig__srvbuf_free(&r.body);
     return ret;
 }
@@ -431,6 +648,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     ig_server *srv = cls;
     conn *cs = *con_cls;
     if (!cs) return;
+    spool_drop(cs);
     ig__srvbuf_free(&cs->body);
     ig__free(srv->ctx, cs, sizeof *cs);
     *con_cls = NULL;
@@ -470,13 +688,54 @@ static void log_err(void *cls, const char *fmt, va_list ap)
     ig__log(srv->ctx, IG_LOG_WARN, "http: %s", msg);
 }
 
+/* Remove the private scratch directory and what is left in it (only files
+ * the server made: maps and reports). */
+static void remove_tmp(ig_server *srv)
+{
+    if (!srv->tmp_dir[0]) return;
+    DIR *d = opendir(srv->tmp_dir);
+    if (d) {
+        struct dirent *e;
+        char path[512];
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            snprintf(path, sizeof path, "%s/%s", srv->tmp_dir, e->d_name);
+            unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(srv->tmp_dir);
+    srv->tmp_dir[0] = '\0';
+}
+
 static void server_free(ig_server *srv)
 {
+    atomic_store(&srv->stopping, 1);
+    if (srv->ticker_started) {
+        /* streams see `stopping` when resumed and end; wait for them (at
+         * most 5 s) so that no connection is suspended at MHD_stop_daemon */
+        for (int k = 0; k < 100 && atomic_load(&srv->n_streams) > 0; k++) {
+            struct timespec ts = {0, 50000000L};
+            nanosleep(&ts, NULL);
+        }
+        atomic_store(&srv->ticker_stop, 1);
+        pthread_join(srv->ticker, NULL);
+        pthread_mutex_lock(&srv->sse_mu);
+        for (size_t k = 0; k < srv->n_suspended; k++)
+            MHD_resume_connection(srv->suspended[k]);
+        srv->n_suspended = 0;
+        pthread_mutex_unlock(&srv->sse_mu);
+    }
     if (srv->daemon) MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
     ig__jobs_shutdown(srv);
+    ig__cache_clear(srv);
+    remove_tmp(srv);
     ig_store_close(srv->store);
     pthread_mutex_destroy(&srv->jobs_mu);
+    pthread_mutex_destroy(&srv->cache_mu);
+    pthread_mutex_destroy(&srv->sse_mu);
     ig__free(srv->ctx, srv->index_html, 0);
     ig__free(srv->ctx, srv, sizeof *srv);
 }
@@ -518,6 +777,19 @@ ig_status ig_server_start(ig_ctx *ctx, const ig_server_opts *opts,
         ig__free(ctx, srv, sizeof *srv);
         return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "server: no mutex");
     }
+    if (pthread_mutex_init(&srv->cache_mu, NULL) != 0) {
+        pthread_mutex_destroy(&srv->jobs_mu);
+        ig__free(ctx, srv, sizeof *srv);
+        return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "server: no mutex");
+    }
+    if (pthread_mutex_init(&srv->sse_mu, NULL) != 0) {
+        pthread_mutex_destroy(&srv->cache_mu);
+        pthread_mutex_destroy(&srv->jobs_mu);
+        ig__free(ctx, srv, sizeof *srv);
+        return ig__error_set(err, IG_ERR_NOMEM, 0, 0, "server: no mutex");
+    }
+    srv->cache_budget =
+        (size_t)(o.cache_bytes ? o.cache_bytes : DEFAULT_CACHE_BYTES);
     snprintf(srv->bind, sizeof srv->bind, "%s", bind);
     srv->loopback = (ntohl(sa.sin_addr.s_addr) >> 24) == 127;
     srv->public_read = o.public_read;
@@ -542,6 +814,17 @@ ig_status ig_server_start(ig_ctx *ctx, const ig_server_opts *opts,
     }
     st = ig_store_open(ctx, path, &srv->store, err);
     if (st != IG_OK) goto fail;
+    /* scratch for maps and reports: private (0700), names never come from
+     * requests, removed at stop */
+    if ((size_t)snprintf(srv->tmp_dir, sizeof srv->tmp_dir, "%s/tmp-XXXXXX",
+                         dir) >= sizeof srv->tmp_dir ||
+        !mkdtemp(srv->tmp_dir)) {
+        srv->tmp_dir[0] = '\0';
+        st = ig__error_set(err, IG_ERR_IO, 0, 0,
+                           "cannot make a scratch directory in the data "
+                           "directory");
+        goto fail;
+    }
     st = make_index(srv);
     if (st != IG_OK) {
         ig__error_set(err, st, 0, 0, "out of memory");
@@ -549,9 +832,10 @@ ig_status ig_server_start(ig_ctx *ctx, const ig_server_opts *opts,
     }
     unsigned threads = o.threads ? o.threads : 4;
     srv->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, o.port, NULL, NULL,
-        handler, srv, MHD_OPTION_EXTERNAL_LOGGER, log_err, srv,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+            MHD_ALLOW_SUSPEND_RESUME,
+        o.port, NULL, NULL, handler, srv, MHD_OPTION_EXTERNAL_LOGGER, log_err,
+        srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)1000, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
         MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_END);
@@ -565,6 +849,11 @@ ig_status ig_server_start(ig_ctx *ctx, const ig_server_opts *opts,
     const union MHD_DaemonInfo *di =
         MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = di ? di->port : o.port;
+    if (pthread_create(&srv->ticker, NULL, sse_ticker, srv) != 0) {
+        st = ig__error_set(err, IG_ERR_NOMEM, 0, 0, "server: no thread");
+        goto fail;
+    }
+    srv->ticker_started = 1;
     *out = srv;
     return IG_OK;
 fail:

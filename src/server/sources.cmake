@@ -8,19 +8,9 @@ pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 target_link_libraries(integrid_lib PRIVATE PkgConfig::MHD PkgConfig::SQLITE3)
 
-set(_ig_web_deps
-  "${CMAKE_CURRENT_SOURCE_DIR}/web/index.html"
-  "${CMAKE_CURRENT_SOURCE_DIR}/web/app.js"
-  "${CMAKE_CURRENT_SOURCE_DIR}/web/app.css"
-  "${CMAKE_CURRENT_SOURCE_DIR}/src/server/openapi.json"
-)
-set(_ig_web_c "${CMAKE_CURRENT_BINARY_DIR}/src/server/assets_embedded.c")
-add_custom_command(OUTPUT "${_ig_web_c}"
-  COMMAND ${CMAKE_COMMAND} "-DOUT=${_ig_web_c}" "-DSRC=${CMAKE_CURRENT_SOURCE_DIR}"
-    -P "${CMAKE_CURRENT_SOURCE_DIR}/src/server/embed.cmake"
-  DEPENDS ${_ig_web_deps} "${CMAKE_CURRENT_SOURCE_DIR}/src/server/embed.cmake"
-  COMMENT "Embedding the web UI"
-  VERBATIM)
+# the embedding step (sets _ig_web_c; re-configures when web/node_modules
+# appears or goes)
+include(src/server/embed.cmake)
 
 target_sources(integrid_lib PRIVATE
   src/server/gridblob.c
@@ -29,5 +19,8 @@ target_sources(integrid_lib PRIVATE
   src/server/jobs.c
   src/server/api.c
   src/server/server.c
+  src/server/cache.c
+  src/server/api_data.c
+  src/server/api_policy.c
   "${_ig_web_c}"
 )

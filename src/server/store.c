@@ -71,6 +71,20 @@ static const char *const MIGRATIONS[] = {
     " answers TEXT NOT NULL,"
     " updated INTEGER NOT NULL,"
     " PRIMARY KEY(dataset, name));",
+    /* 1 -> 2: assessments are versioned: every save is a new revision,
+     * kept in assessment_revisions; the latest is also in assessments */
+    "ALTER TABLE assessments ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;"
+    "CREATE TABLE assessment_revisions("
+    " dataset TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL,"
+    " revision INTEGER NOT NULL,"
+    " framework TEXT NOT NULL,"
+    " answers TEXT NOT NULL,"
+    " updated INTEGER NOT NULL,"
+    " PRIMARY KEY(dataset, name, revision));"
+    "INSERT INTO assessment_revisions(dataset,name,revision,framework,"
+    "answers,updated) SELECT dataset,name,1,framework,answers,updated FROM "
+    "assessments;",
 };
 #define N_MIGRATIONS (sizeof MIGRATIONS / sizeof MIGRATIONS[0])
 
@@ -806,13 +820,109 @@ ig_status ig_store_assessment_put(ig_store *s, const char *id, const char *name,
                                   const char *framework,
                                   const char *answers_json, ig_error *err)
 {
-    if (!framework || !answers_json)
+    return ig_store_assessment_save(s, id, name, framework, answers_json, -1,
+                                    NULL, err);
+}
+
+/* The current revision of an assessment (0 when there is none), or -1. */
+static int64_t current_revision(ig_store *s, const char *id, const char *name)
+{
+    sqlite3_stmt *q = NULL;
+    int64_t rev = -1;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT revision FROM assessments WHERE dataset=?1 "
+                           "AND name=?2",
+                           -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW)
+            rev = sqlite3_column_int64(q, 0);
+        else if (rc == SQLITE_DONE)
+            rev = 0;
+    }
+    sqlite3_finalize(q);
+    return rev;
+}
+
+ig_status ig_store_assessment_save(ig_store *s, const char *id,
+                                   const char *name, const char *framework,
+                                   const char *answers_json, int64_t expect,
+                                   int64_t *revision, ig_error *err)
+{
+    if (!s || !name || !framework || !answers_json)
         return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
-                             "assessment: framework and answers required");
-    return put_text(s,
-                    "INSERT OR REPLACE INTO assessments(dataset,name,"
-                    "framework,answers,updated) VALUES(?1,?2,?3,?4,?5)",
-                    id, name, framework, answers_json, "assessment", err);
+                             "assessment: name, framework and answers "
+                             "required");
+    size_t nl = strlen(name);
+    if (nl == 0 || nl > IG_STORE_NAME_MAX || !ig__utf8_text_ok(name, nl))
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "assessment name: 1 to %d bytes of text",
+                             IG_STORE_NAME_MAX);
+    if (!id_ok(id)) return not_found(err, "dataset", id);
+    pthread_mutex_lock(&s->mu);
+    ig_status st = IG_OK;
+    sqlite3_stmt *q = NULL;
+    if (!exec(s, "BEGIN IMMEDIATE")) {
+        st = db_error(s, err, "assessment");
+        pthread_mutex_unlock(&s->mu);
+        return st;
+    }
+    if (!dataset_exists(s, id)) {
+        st = not_found(err, "dataset", id);
+        goto undo;
+    }
+    int64_t cur = current_revision(s, id, name);
+    if (cur < 0) {
+        st = db_error(s, err, "assessment");
+        goto undo;
+    }
+    if (expect >= 0 && expect != cur) {
+        st = ig__error_set(err, IG_ERR_MISMATCH, 0, 0,
+                           expect == 0 ? "assessment '%.64s' exists already "
+                                         "(revision %lld): PUT to change it"
+                                       : "assessment '%.64s' is at revision "
+                                         "%lld, not %lld: reload it and "
+                                         "apply the change again",
+                           name, (long long)cur, (long long)expect);
+        goto undo;
+    }
+    sqlite3_int64 now = (sqlite3_int64)time(NULL);
+    const char *sql[2] = {
+        "INSERT INTO assessment_revisions(dataset,name,revision,framework,"
+        "answers,updated) VALUES(?1,?2,?3,?4,?5,?6)",
+        "INSERT OR REPLACE INTO assessments(dataset,name,framework,answers,"
+        "updated,revision) VALUES(?1,?2,?4,?5,?6,?3)"};
+    for (int k = 0; k < 2; k++) {
+        if (sqlite3_prepare_v2(s->db, sql[k], -1, &q, NULL) != SQLITE_OK) {
+            st = db_error(s, err, "assessment");
+            goto undo;
+        }
+        sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 3, cur + 1);
+        sqlite3_bind_text(q, 4, framework, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 5, answers_json, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 6, now);
+        int rc = sqlite3_step(q);
+        sqlite3_finalize(q);
+        q = NULL;
+        if (rc != SQLITE_DONE) {
+            st = db_error(s, err, "assessment");
+            goto undo;
+        }
+    }
+    if (!exec(s, "COMMIT")) {
+        st = db_error(s, err, "assessment commit");
+        goto undo;
+    }
+    if (revision) *revision = cur + 1;
+    pthread_mutex_unlock(&s->mu);
+    return IG_OK;
+undo:
+    rollback(s);
+    pthread_mutex_unlock(&s->mu);
+    return st;
 }
 
 ig_status ig_store_assessment_get(ig_store *s, const char *id, const char *name,
@@ -823,4 +933,109 @@ ig_status ig_store_assessment_get(ig_store *s, const char *id, const char *name,
                     "SELECT answers, framework FROM assessments WHERE "
                     "dataset=?1 AND name=?2",
                     id, name, framework, 64, answers_json, "assessment", err);
+}
+
+ig_status ig_store_assessment_get_rev(ig_store *s, const char *id,
+                                      const char *name, int64_t revision,
+                                      char *framework, char **answers_json,
+                                      int64_t *rev_out, ig_error *err)
+{
+    if (!s || !answers_json || !name)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0, "no store");
+    *answers_json = NULL;
+    if (!id_ok(id)) return not_found(err, "dataset", id);
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *q = NULL;
+    ig_status st = IG_OK;
+    if (sqlite3_prepare_v2(
+            s->db,
+            revision > 0
+                ? "SELECT answers, framework, revision FROM "
+                  "assessment_revisions WHERE dataset=?1 AND name=?2 AND "
+                  "revision=?3"
+                : "SELECT answers, framework, revision FROM assessments "
+                  "WHERE dataset=?1 AND name=?2",
+            -1, &q, NULL) != SQLITE_OK) {
+        st = db_error(s, err, "assessment");
+        goto out;
+    }
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+    if (revision > 0) sqlite3_bind_int64(q, 3, revision);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(q, 0);
+        *answers_json = ig__strdup(s->ctx, t ? (const char *)t : "");
+        if (!*answers_json)
+            st = ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+        if (framework) copy_col(framework, 64, q, 1);
+        if (rev_out) *rev_out = sqlite3_column_int64(q, 2);
+    } else if (rc == SQLITE_DONE) {
+        st = revision > 0
+                 ? ig__error_set(err, IG_ERR_NOT_FOUND, 0, 0,
+                                 "assessment '%.64s' has no revision %lld",
+                                 name, (long long)revision)
+                 : ig__error_set(err, IG_ERR_NOT_FOUND, 0, 0,
+                                 "no assessment '%.64s'", name);
+    } else {
+        st = db_error(s, err, "assessment");
+    }
+out:
+    sqlite3_finalize(q);
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+ig_status ig_store_assessment_list(ig_store *s, const char *id,
+                                   ig_store_assessment **out, size_t *n,
+                                   ig_error *err)
+{
+    if (!s || !out || !n)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0, "no store");
+    *out = NULL;
+    *n = 0;
+    if (!id_ok(id)) return not_found(err, "dataset", id);
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *q = NULL;
+    ig_status st = IG_OK;
+    ig_store_assessment *v = NULL;
+    size_t cap = 0, len = 0;
+    if (!dataset_exists(s, id)) {
+        st = not_found(err, "dataset", id);
+        goto out;
+    }
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT name, framework, revision, updated FROM "
+                           "assessments WHERE dataset=?1 ORDER BY name",
+                           -1, &q, NULL) != SQLITE_OK) {
+        st = db_error(s, err, "assessments");
+        goto out;
+    }
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        void *p = v;
+        if (ig__grow(s->ctx, &p, &cap, len + 1, sizeof *v) != IG_OK) {
+            st = ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+            goto out;
+        }
+        v = p;
+        ig_store_assessment *a = &v[len++];
+        memset(a, 0, sizeof *a);
+        copy_col(a->name, sizeof a->name, q, 0);
+        copy_col(a->framework, sizeof a->framework, q, 1);
+        a->revision = sqlite3_column_int64(q, 2);
+        a->updated = sqlite3_column_int64(q, 3);
+    }
+    if (rc != SQLITE_DONE) st = db_error(s, err, "assessments");
+out:
+    sqlite3_finalize(q);
+    pthread_mutex_unlock(&s->mu);
+    if (st != IG_OK) {
+        ig__free(s->ctx, v, cap * sizeof *v);
+        return st;
+    }
+    *out = v;
+    *n = len;
+    return IG_OK;
 }

@@ -16,6 +16,9 @@ $ integrid serve --max-upload 12Q
 $ integrid serve --threads 0
 ? 2
 ! invalid value '0' for --threads
+$ integrid serve --cache lots
+? 2
+! invalid value 'lots' for --cache
 # the address and the token are checked by the library, before listening
 $ integrid serve --bind localhost --port 0 --data d
 ? 2

@@ -323,6 +323,110 @@ static void test_migrations(void **state)
     assert_int_equal(ig_store_open(NULL, bad, &s, &err), IG_ERR_IO);
 }
 
+/* Assessments are saved in revisions; a stale revision changes nothing;
+ * a version-1 store is migrated with its assessments as revision 1. */
+static void test_assessment_revisions(void **state)
+{
+    (void)state;
+    const char *path = tmp_db();
+    ig_store *s = NULL;
+    ig_error err = {0};
+    assert_int_equal(ig_store_open(NULL, path, &s, &err), IG_OK);
+    ig_grid *g = read_fixture("tiny.csv", "CITY", NULL, NULL, NULL);
+    char id[IG_STORE_ID_MAX];
+    assert_int_equal(ig_store_dataset_put(s, "tiny", NULL, g, id, &err), IG_OK);
+    ig_grid_destroy(g);
+    int64_t rev = 0;
+    assert_int_equal(ig_store_assessment_save(s, id, "a", "fw@1", "{\"v\":1}",
+                                              0, &rev, &err),
+                     IG_OK);
+    assert_int_equal(rev, 1);
+    /* it exists: a create (expect 0) is refused */
+    assert_int_equal(
+        ig_store_assessment_save(s, id, "a", "fw@1", "{}", 0, &rev, &err),
+        IG_ERR_MISMATCH);
+    assert_int_equal(ig_store_assessment_save(s, id, "a", "fw@1", "{\"v\":2}",
+                                              1, &rev, &err),
+                     IG_OK);
+    assert_int_equal(rev, 2);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(ig_store_assessment_save(s, id, "a", "fw@1", "{\"v\":3}",
+                                              1, &rev, &err),
+                     IG_ERR_MISMATCH);
+    assert_non_null(strstr(err.msg, "revision 2"));
+    char fw[64], *text = NULL;
+    int64_t got = 0;
+    assert_int_equal(
+        ig_store_assessment_get_rev(s, id, "a", 0, fw, &text, &got, &err),
+        IG_OK);
+    assert_string_equal(text, "{\"v\":2}");
+    assert_int_equal(got, 2);
+    ig_store_free(NULL, text, 0);
+    assert_int_equal(
+        ig_store_assessment_get_rev(s, id, "a", 1, fw, &text, &got, &err),
+        IG_OK);
+    assert_string_equal(text, "{\"v\":1}");
+    assert_string_equal(fw, "fw@1");
+    ig_store_free(NULL, text, 0);
+    assert_int_equal(
+        ig_store_assessment_get_rev(s, id, "a", 7, fw, &text, &got, &err),
+        IG_ERR_NOT_FOUND);
+    ig_store_assessment *v = NULL;
+    size_t n = 0;
+    assert_int_equal(ig_store_assessment_list(s, id, &v, &n, &err), IG_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].name, "a");
+    assert_int_equal(v[0].revision, 2);
+    ig_store_free(NULL, v, 0);
+    /* the old call still works: a new revision */
+    assert_int_equal(ig_store_assessment_put(s, id, "a", "fw@1", "{}", &err),
+                     IG_OK);
+    assert_int_equal(ig_store_assessment_get(s, id, "a", fw, &text, &err),
+                     IG_OK);
+    assert_string_equal(text, "{}");
+    ig_store_free(NULL, text, 0);
+    ig_store_close(s);
+
+    /* a version-1 store with an assessment */
+    const char *old = tmp_db();
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(old, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "CREATE TABLE datasets(id TEXT PRIMARY KEY, name TEXT NOT "
+                     "NULL, created INTEGER NOT NULL, meta TEXT NOT NULL "
+                     "DEFAULT '{}', n_cells INTEGER NOT NULL, n_groups INTEGER "
+                     "NOT NULL, n_places INTEGER NOT NULL, cell_size_m INTEGER "
+                     "NOT NULL, grid BLOB NOT NULL);"
+                     "CREATE TABLE places(dataset TEXT NOT NULL, seq INTEGER "
+                     "NOT NULL, place_id TEXT NOT NULL, name TEXT, cls TEXT, "
+                     "country TEXT, aggregate INTEGER, n_cells INTEGER, "
+                     "population REAL, area_km2 REAL, lon REAL, lat REAL, "
+                     "cells BLOB, PRIMARY KEY(dataset, place_id));"
+                     "CREATE TABLE results(dataset TEXT NOT NULL, key TEXT NOT "
+                     "NULL, json TEXT NOT NULL, created INTEGER NOT NULL, "
+                     "PRIMARY KEY(dataset, key));"
+                     "CREATE TABLE assessments(dataset TEXT NOT NULL, name "
+                     "TEXT NOT NULL, framework TEXT NOT NULL, answers TEXT NOT "
+                     "NULL, updated INTEGER NOT NULL, PRIMARY KEY(dataset, "
+                     "name));"
+                     "INSERT INTO datasets VALUES('d1','x',0,'{}',0,0,0,0,x'');"
+                     "INSERT INTO assessments VALUES('d1','old','fw@1','{}',5);"
+                     "PRAGMA user_version=1;",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(ig_store_open(NULL, old, &s, &err), IG_OK);
+    assert_int_equal(ig_store_schema_version(s), 2);
+    assert_int_equal(
+        ig_store_assessment_get_rev(s, "d1", "old", 1, fw, &text, &got, &err),
+        IG_OK);
+    assert_string_equal(text, "{}");
+    assert_int_equal(got, 1);
+    ig_store_free(NULL, text, 0);
+    ig_store_close(s);
+}
+
 static void test_datasets(void **state)
 {
     (void)state;
@@ -543,6 +647,7 @@ int main(void)
         cmocka_unit_test(test_blob_alloc_failures),
         cmocka_unit_test(test_migrations),
         cmocka_unit_test(test_datasets),
+        cmocka_unit_test(test_assessment_revisions),
         cmocka_unit_test(test_places),
         cmocka_unit_test(test_crash_mid_import),
     };
