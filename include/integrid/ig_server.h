@@ -57,7 +57,7 @@ IG_API void ig_store_free(ig_ctx *ctx, void *p, size_t n);
 /** @defgroup ig_store The store
  *  @{ */
 /** Current schema version (PRAGMA user_version) of a migrated store. */
-#define IG_STORE_SCHEMA_VERSION 2
+#define IG_STORE_SCHEMA_VERSION 3
 /** Size of an id buffer (32 hex digits and the NUL). */
 #define IG_STORE_ID_MAX 33
 /** Longest dataset name accepted, in bytes. */
@@ -197,6 +197,17 @@ IG_API ig_status ig_store_assessment_get_rev(ig_store *s, const char *id,
                                              char *framework,
                                              char **answers_json,
                                              int64_t *rev_out, ig_error *err);
+/** Store (replace) the practice knowledge base @p name (e.g. "local"):
+ *  @p doc_json is checked with ig_practices_parse() first and stored byte
+ *  for byte only when valid, so export gives back exactly what was
+ *  imported. @return IG_OK; the parse errors (file:line:column, with
+ *  @p name as the file); IG_ERR_DOMAIN (bad name); IG_ERR_IO. */
+IG_API ig_status ig_store_practices_put(ig_store *s, const char *name,
+                                        const char *doc_json, ig_error *err);
+/** The practice knowledge base @p name as stored (allocated as for
+ *  ig_store_result_get()). @return IG_OK; IG_ERR_NOT_FOUND. */
+IG_API ig_status ig_store_practices_get(ig_store *s, const char *name,
+                                        char **doc_json, ig_error *err);
 /** The assessments of dataset @p id by name, with their latest revision;
  *  *out as for ig_store_dataset_list(). */
 IG_API ig_status ig_store_assessment_list(ig_store *s, const char *id,

@@ -5,7 +5,9 @@
  * vocabulary. Options are parsed here, like cmd_policy.c; the read and
  * place options after --grid go through the shared parser as `policy`'s,
  * since the shared table does not list them for this command yet. */
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,8 @@ typedef struct pr_args {
     const char **files;
     int n_files;
     const char *kb_file; /* --file FILE: another knowledge base */
+    const char *data;    /* --data DIR: the store of `integrid serve` */
+    const char *set;     /* --set NAME: the practices set in the store */
     ig_practice_query q;
     const char *like;  /* --like ANSWERS */
     const char *grid;  /* --grid FILE */
@@ -43,6 +47,8 @@ void cli_practices_print_help(FILE *fp)
         "       integrid practices show ID [--format F]\n"
         "       integrid practices validate FILE\n"
         "       integrid practices vocabulary [--format F]\n"
+        "       integrid practices import FILE --data DIR [--set NAME]\n"
+        "       integrid practices export --data DIR [--set NAME] [-o FILE]\n"
         "\n"
         "Search the practice knowledge base: short summaries, in integrid's\n"
         "own words, of what cities and towns have done for local integration,\n"
@@ -52,6 +58,9 @@ void cli_practices_print_help(FILE *fp)
         "\n"
         "Options:\n"
         "      --file FILE       search this practices file, not the built-in\n"
+        "      --data DIR        use the store of 'integrid serve' in DIR: its\n"
+        "                        practices set (import/export; search, show)\n"
+        "      --set NAME        the set in the store (default: local)\n"
         "      --point N         OECD/EC checklist point 1..12\n"
         "      --sector S        EU Action Plan sector, e.g. housing\n"
         "      --tag T,...       any of these tags (as recommendations link)\n"
@@ -145,6 +154,12 @@ static int parse_args(int argc, char **argv, pr_args *a, int *code)
         } else if (!strcmp(s, "--file")) {
             NEED_VAL(s);
             a->kb_file = val;
+        } else if (!strcmp(s, "--data")) {
+            NEED_VAL(s);
+            a->data = val;
+        } else if (!strcmp(s, "--set")) {
+            NEED_VAL(s);
+            a->set = val;
         } else if (!strcmp(s, "--point")) {
             NEED_VAL(s);
             char *e;
@@ -270,10 +285,30 @@ static int parse_args(int argc, char **argv, pr_args *a, int *code)
             cli_usage_error("practices", "vocabulary takes no argument");
             return 0;
         }
+    } else if (!strcmp(sub, "import") || !strcmp(sub, "export")) {
+        int imp = !strcmp(sub, "import");
+        if (!a->data) {
+            cli_usage_error("practices", "%s needs --data DIR (the store of "
+                                         "'integrid serve')",
+                            sub);
+            return 0;
+        }
+        if (imp ? a->n_files != 1 : a->n_files != 0) {
+            cli_usage_error("practices", imp ? "import takes one FILE"
+                                             : "export takes no argument; "
+                                               "use -o FILE");
+            return 0;
+        }
     } else {
         cli_usage_error("practices", "unknown practices command '%s'; use "
-                                     "search, show, validate or vocabulary",
+                                     "search, show, validate, vocabulary, "
+                                     "import or export",
                         sub);
+        return 0;
+    }
+    if (a->data && a->kb_file) {
+        cli_usage_error("practices", "give --file FILE or --data DIR, not "
+                                     "both");
         return 0;
     }
     if (strcmp(sub, "search") != 0 &&
@@ -291,8 +326,49 @@ static cli_format pick_format(cli_format f, const cli_out *out)
     return cli_out_is_tty(out) ? CLI_FMT_TABLE : CLI_FMT_CSV;
 }
 
-static ig_practices *load_kb(cli_env *env, ig_ctx *ctx, const char *file)
+/* The store of `integrid serve` in DIR (created when absent), or NULL
+ * after reporting why. */
+static ig_store *open_store(cli_env *env, ig_ctx *ctx, const char *dir)
 {
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/integrid.sqlite", dir) >=
+        sizeof path) {
+        cli_error(env, "--data %s: path too long", dir);
+        return NULL;
+    }
+    ig_store *s = NULL;
+    ig_error err = {0};
+    ig_status st = ig_store_open(ctx, path, &s, &err);
+    if (st != IG_OK) {
+        cli_report(env, st, &err, path);
+        return NULL;
+    }
+    return s;
+}
+
+/* The practices set NAME of the store in DIR, parsed. */
+static ig_practices *load_stored(cli_env *env, ig_ctx *ctx, const char *dir,
+                                 const char *name)
+{
+    ig_store *s = open_store(env, ctx, dir);
+    if (!s) return NULL;
+    char *doc = NULL;
+    ig_error err = {0};
+    ig_practices *kb = NULL;
+    ig_status st = ig_store_practices_get(s, name, &doc, &err);
+    if (st == IG_OK)
+        st = ig_practices_parse(ctx, doc, strlen(doc), name, &kb, &err);
+    if (st != IG_OK) cli_report(env, st, &err, NULL);
+    ig_store_free(ctx, doc, 0);
+    ig_store_close(s);
+    return st == IG_OK ? kb : NULL;
+}
+
+static ig_practices *load_kb(cli_env *env, ig_ctx *ctx, const pr_args *a,
+                             const char *file)
+{
+    if (a->data && !file)
+        return load_stored(env, ctx, a->data, a->set ? a->set : "local");
     ig_practices *kb = NULL;
     ig_error err = {0};
     ig_status st = file ? ig_practices_read(ctx, file, &kb, &err)
@@ -302,6 +378,102 @@ static ig_practices *load_kb(cli_env *env, ig_ctx *ctx, const char *file)
         return NULL;
     }
     return kb;
+}
+
+/* Read a whole file into memory (NUL-terminated); NULL after reporting. */
+static char *slurp(cli_env *env, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cli_error(env, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 65536, n = 0;
+    char *buf = cli_xmalloc(cap);
+    for (;;) {
+        if (n + 1 >= cap) buf = cli_xrealloc(buf, cap *= 2);
+        size_t k = fread(buf + n, 1, cap - n - 1, f);
+        n += k;
+        if (k == 0) break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        cli_error(env, "%s: read error", path);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (strlen(buf) != n) {
+        cli_error(env, "%s: contains a NUL byte: not a practices file", path);
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* practices import FILE --data DIR [--set NAME]: check FILE and keep it,
+ * byte for byte, as set NAME ("local") of the store. */
+static int run_import(cli_env *env, ig_ctx *ctx, const pr_args *a)
+{
+    char *doc = slurp(env, a->files[0]);
+    if (!doc) return CLI_EXIT_ERROR;
+    /* check it first under its own name, so errors point into FILE */
+    ig_practices *kb = NULL;
+    ig_error perr = {0};
+    ig_status pst = ig_practices_parse(ctx, doc, strlen(doc), a->files[0], &kb,
+                                       &perr);
+    ig_practices_destroy(kb);
+    if (pst != IG_OK) {
+        cli_report(env, pst, &perr, a->files[0]);
+        free(doc);
+        return CLI_EXIT_ERROR;
+    }
+    ig_store *s = open_store(env, ctx, a->data);
+    int rc = CLI_EXIT_ERROR;
+    if (s) {
+        ig_error err = {0};
+        const char *name = a->set ? a->set : "local";
+        ig_status st = ig_store_practices_put(s, name, doc, &err);
+        if (st == IG_OK) {
+            rc = CLI_EXIT_OK;
+            if (!a->quiet)
+                fprintf(stderr, "integrid: practices: %s stored as set '%s' "
+                                "in %s/integrid.sqlite\n",
+                        a->files[0], name, a->data);
+        } else {
+            /* the parse error names the set; say which file it came from */
+            cli_report(env, st, &err, a->files[0]);
+        }
+        ig_store_close(s);
+    }
+    free(doc);
+    return rc;
+}
+
+/* practices export --data DIR [--set NAME] [-o FILE]: the stored set, byte
+ * for byte. */
+static int run_export(cli_env *env, ig_ctx *ctx, const pr_args *a)
+{
+    ig_store *s = open_store(env, ctx, a->data);
+    if (!s) return CLI_EXIT_ERROR;
+    char *doc = NULL;
+    ig_error err = {0};
+    ig_status st = ig_store_practices_get(s, a->set ? a->set : "local", &doc,
+                                          &err);
+    ig_store_close(s);
+    if (st != IG_OK) {
+        cli_report(env, st, &err, NULL);
+        return CLI_EXIT_ERROR;
+    }
+    cli_out out;
+    int rc = CLI_EXIT_ERROR;
+    if (cli_out_open(env, &out, a->output)) {
+        fputs(doc, out.fp);
+        rc = cli_out_commit(env, &out) ? CLI_EXIT_OK : CLI_EXIT_ERROR;
+    }
+    ig_store_free(ctx, doc, 0);
+    return rc;
 }
 
 /* ---- places like mine ---------------------------------------------------- */
@@ -510,7 +682,7 @@ static void diff_str(int d, char *buf, size_t cap)
 
 static int run_search(cli_env *env, ig_ctx *ctx, pr_args *a)
 {
-    ig_practices *kb = load_kb(env, ctx, a->kb_file);
+    ig_practices *kb = load_kb(env, ctx, a, a->kb_file);
     if (!kb) return CLI_EXIT_ERROR;
     int rc = CLI_EXIT_ERROR;
     ig_policy_assessment *as = NULL;
@@ -649,7 +821,7 @@ done:
 
 static int run_show(cli_env *env, ig_ctx *ctx, const pr_args *a)
 {
-    ig_practices *kb = load_kb(env, ctx, a->kb_file);
+    ig_practices *kb = load_kb(env, ctx, a, a->kb_file);
     if (!kb) return CLI_EXIT_ERROR;
     size_t i = ig_practice_find(kb, a->files[0]);
     if (i == (size_t)-1) {
@@ -693,7 +865,7 @@ static int run_show(cli_env *env, ig_ctx *ctx, const pr_args *a)
 
 static int run_validate(cli_env *env, ig_ctx *ctx, const pr_args *a)
 {
-    ig_practices *kb = load_kb(env, ctx, a->files[0]);
+    ig_practices *kb = load_kb(env, ctx, a, a->files[0]);
     if (!kb) return CLI_EXIT_ERROR;
     ig_practices_info in;
     ig_practices_get_info(kb, &in);
@@ -757,6 +929,8 @@ int cli_cmd_practices(int argc, char **argv)
         if (!strcmp(a.sub, "search")) rc = run_search(&env, ctx, &a);
         else if (!strcmp(a.sub, "show")) rc = run_show(&env, ctx, &a);
         else if (!strcmp(a.sub, "validate")) rc = run_validate(&env, ctx, &a);
+        else if (!strcmp(a.sub, "import")) rc = run_import(&env, ctx, &a);
+        else if (!strcmp(a.sub, "export")) rc = run_export(&env, ctx, &a);
         else rc = run_vocabulary(&env, &a);
         ig_ctx_destroy(ctx);
     }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/core.h"
+#include "integrid/ig_policy.h"
 #include "server/store_internal.h"
 
 struct ig_store {
@@ -85,6 +86,12 @@ static const char *const MIGRATIONS[] = {
     "INSERT INTO assessment_revisions(dataset,name,revision,framework,"
     "answers,updated) SELECT dataset,name,1,framework,answers,updated FROM "
     "assessments;",
+    /* 2 -> 3: practice knowledge bases (issue #7), each a validated JSON
+     * document kept byte for byte, by name */
+    "CREATE TABLE practice_sets("
+    " name TEXT PRIMARY KEY,"
+    " doc TEXT NOT NULL,"
+    " updated INTEGER NOT NULL);",
 };
 #define N_MIGRATIONS (sizeof MIGRATIONS / sizeof MIGRATIONS[0])
 
@@ -1038,4 +1045,78 @@ out:
     *out = v;
     *n = len;
     return IG_OK;
+}
+
+/* ---- practice knowledge bases ------------------------------------------ */
+
+ig_status ig_store_practices_put(ig_store *s, const char *name,
+                                 const char *doc_json, ig_error *err)
+{
+    if (!s || !name || !doc_json)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "practices: name and document required");
+    size_t nl = strlen(name);
+    if (nl == 0 || nl > IG_STORE_NAME_MAX || !ig__utf8_text_ok(name, nl))
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "practices set name: 1 to %d bytes of text",
+                             IG_STORE_NAME_MAX);
+    /* only a valid knowledge base is stored: nothing half-checked */
+    ig_practices *kb = NULL;
+    ig_status st = ig_practices_parse(s->ctx, doc_json, strlen(doc_json),
+                                      name, &kb, err);
+    if (st != IG_OK) return st;
+    ig_practices_destroy(kb);
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT OR REPLACE INTO practice_sets(name,doc,"
+                           "updated) VALUES(?1,?2,?3)",
+                           -1, &q, NULL) != SQLITE_OK) {
+        st = db_error(s, err, "practices");
+    } else {
+        sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, doc_json, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 3, (sqlite3_int64)time(NULL));
+        if (sqlite3_step(q) != SQLITE_DONE) st = db_error(s, err, "practices");
+    }
+    sqlite3_finalize(q);
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+ig_status ig_store_practices_get(ig_store *s, const char *name,
+                                 char **doc_json, ig_error *err)
+{
+    if (!s || !name || !doc_json)
+        return ig__error_set(err, IG_ERR_DOMAIN, 0, 0,
+                             "practices: name and out required");
+    *doc_json = NULL;
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *q = NULL;
+    ig_status st = IG_OK;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT doc FROM practice_sets WHERE name=?1", -1,
+                           &q, NULL) != SQLITE_OK) {
+        st = db_error(s, err, "practices");
+    } else {
+        sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW) {
+            const unsigned char *t = sqlite3_column_text(q, 0);
+            *doc_json = ig__strdup(s->ctx, t ? (const char *)t : "");
+            if (!*doc_json)
+                st = ig__error_set(err, IG_ERR_NOMEM, 0, 0, "out of memory");
+        } else if (rc == SQLITE_DONE) {
+            st = ig__error_set(err, IG_ERR_NOT_FOUND, 0, 0,
+                               "no practices set '%.64s' in the store; "
+                               "import one with 'integrid practices import "
+                               "FILE --data DIR'",
+                               name);
+        } else {
+            st = db_error(s, err, "practices");
+        }
+    }
+    sqlite3_finalize(q);
+    pthread_mutex_unlock(&s->mu);
+    return st;
 }

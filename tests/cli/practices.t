@@ -74,3 +74,21 @@ $ integrid practices search --grid x.csv
 $ integrid practices frobnicate
 ? 2
 ! unknown practices command 'frobnicate'
+# the store of `integrid serve`: import keeps a checked set byte for byte,
+# export gives it back; search and show read it with --data
+$ mkdir -p st && integrid practices export --data st
+? 1
+! ^integrid: practices: no practices set 'local' in the store; import one with 'integrid practices import FILE --data DIR'$
+$ mkdir -p st && integrid practices import -q $DATA/../../../data/practices/practices.json --data st && integrid practices export --data st -o back.json && cmp back.json $DATA/../../../data/practices/practices.json && echo same
+same
+$ mkdir -p st && integrid practices import -q $DATA/../../../data/practices/practices.json --data st && integrid practices search --data st --point 10 --settlement town --format csv | cut -d, -f1 | head -2
+id
+altena-dispersed-housing
+$ mkdir -p st && printf '{"integrid_practices": 1,\n "practices": []}\n' > bad.json && integrid practices import bad.json --data st
+? 1
+! bad.json:1:1: the practices file has no "version"
+$ mkdir -p st && integrid practices import -q $DATA/../../../data/practices/practices.json --data st && printf '{"integrid_practices": 1,\n "practices": []}\n' > bad.json && (integrid practices import -q bad.json --data st 2>/dev/null; integrid practices export --data st) | cmp - $DATA/../../../data/practices/practices.json && echo unchanged
+unchanged
+$ integrid practices import x.json
+? 2
+! ^integrid: practices: import needs --data DIR

@@ -62,7 +62,7 @@ static void test_ui_and_headers(void **state)
     resp_free(&r);
     r = get(&fx, "/api/v1/health");
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "\"schema\":2"));
+    assert_non_null(strstr(r.body, "\"schema\":3"));
     resp_free(&r);
     r = get(&fx, "/api/v1/measures");
     assert_int_equal(r.status, 200);

@@ -417,7 +417,7 @@ static void test_assessment_revisions(void **state)
         SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(ig_store_open(NULL, old, &s, &err), IG_OK);
-    assert_int_equal(ig_store_schema_version(s), 2);
+    assert_int_equal(ig_store_schema_version(s), IG_STORE_SCHEMA_VERSION);
     assert_int_equal(
         ig_store_assessment_get_rev(s, "d1", "old", 1, fw, &text, &got, &err),
         IG_OK);
@@ -639,9 +639,54 @@ static void test_crash_mid_import(void **state)
     ig_grid_destroy(g);
 }
 
+/* Practice knowledge bases round-trip through the store byte for byte; an
+ * invalid one is refused with its position and the stored one stays. */
+static void test_practices_round_trip(void **state)
+{
+    (void)state;
+    const char *path = tmp_db();
+    ig_store *s = NULL;
+    ig_error err = {0};
+    assert_int_equal(ig_store_open(NULL, path, &s, &err), IG_OK);
+    static const char doc[] =
+        "{\"integrid_practices\": 1, \"version\": \"t\", \"licence\": \"x\",\n"
+        " \"practices\": [\n"
+        "{\"id\": \"p1\", \"title\": \"T\", \"summary\": \"Flats for families\", "
+        "\"points\": [10], \"sector\": \"housing\", \"tags\": [\"housing\"], "
+        "\"target_groups\": [\"refugees\"], \"country\": \"DE\", \"place\": "
+        "\"A\", \"size_band\": \"5k-20k\", \"settlement\": \"town\", "
+        "\"evidence_level\": \"none\", \"source_title\": \"s\", \"source_url\": "
+        "\"https://x\", \"licence\": \"l\", \"verified\": true}"
+        "\n]}\n";
+    char *got = NULL;
+    assert_int_equal(ig_store_practices_get(s, "local", &got, &err),
+                     IG_ERR_NOT_FOUND);
+    assert_int_equal(ig_store_practices_put(s, "local", doc, &err), IG_OK);
+    assert_int_equal(ig_store_practices_get(s, "local", &got, &err), IG_OK);
+    assert_string_equal(got, doc); /* byte for byte */
+    ig_store_free(NULL, got, 0);
+    /* an invalid set: refused with its position; the stored one stays */
+    const char *bad = "{\"integrid_practices\": 1, \"version\": \"t\",\n"
+                      " \"practices\": [{\"id\": 3}]}";
+    assert_int_not_equal(ig_store_practices_put(s, "local", bad, &err), IG_OK);
+    assert_true(err.line >= 1);
+    assert_int_equal(ig_store_practices_get(s, "local", &got, &err), IG_OK);
+    assert_string_equal(got, doc);
+    ig_store_free(NULL, got, 0);
+    /* it survives a reopen */
+    ig_store_close(s);
+    assert_int_equal(ig_store_open(NULL, path, &s, &err), IG_OK);
+    assert_int_equal(ig_store_practices_get(s, "local", &got, &err), IG_OK);
+    assert_string_equal(got, doc);
+    ig_store_free(NULL, got, 0);
+    assert_int_equal(ig_store_practices_put(s, "", doc, &err), IG_ERR_DOMAIN);
+    ig_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_practices_round_trip),
         cmocka_unit_test(test_blob_round_trips),
         cmocka_unit_test(test_blob_damage_refused),
         cmocka_unit_test(test_blob_alloc_failures),
