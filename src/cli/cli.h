@@ -174,6 +174,13 @@ void cli_spatial_run_opts(const cli_opts *o, const ig_grid *grid,
  * NULL after reporting an error. */
 ig_placeset *cli_placeset(struct cli_env *env, ig_ctx *ctx,
                           const cli_opts *o, const ig_grid *grid);
+/* The row of --place Q in a place set: an id (any place when any_id, else
+ * one that is not an aggregate); else a name or id among the places that
+ * are not aggregates (ig_bench_find), urban centres first when
+ * centres_first (a city's centre and its cluster share the name).
+ * (size_t)-1 after reporting. */
+size_t cli_find_place(struct cli_env *env, const ig_placeset *ps,
+                      const char *q, int centres_first, int any_id);
 /* Name the places after the built-in gazetteer (GeoNames); a warning
  * when that is not possible. */
 void cli_name_places(struct cli_env *env, ig_ctx *ctx, ig_placeset *ps,

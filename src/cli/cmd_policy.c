@@ -455,40 +455,6 @@ static void scored_free(scored *x)
     memset(x, 0, sizeof *x);
 }
 
-/* The place of --place: its id, else its name (urban centres first, as
- * `integrid map` does). (size_t)-1 after reporting. */
-static size_t find_place(cli_env *env, const ig_placeset *ps, const char *q)
-{
-    size_t row = ig_placeset_find(ps, q);
-    if (row != (size_t)-1 && !ig_placeset_get(ps, row)->aggregate) return row;
-    size_t n = ig_placeset_count(ps), nc = 0;
-    ig_bench_place *all = cli_xmalloc((n + 1) * sizeof *all);
-    size_t *map = cli_xmalloc((n + 1) * sizeof *map);
-    for (size_t i = 0; i < n; i++) {
-        const ig_placeset_row *r = ig_placeset_get(ps, i);
-        if (r->aggregate) continue;
-        memset(&all[nc], 0, sizeof all[nc]);
-        all[nc].id = r->id;
-        all[nc].name = r->name;
-        all[nc].cls = r->cls;
-        all[nc].country = r->country;
-        all[nc].population = r->population;
-        all[nc].foreign_share = NAN;
-        all[nc].eu_share = NAN;
-        all[nc].density_km2 = NAN;
-        all[nc].movers_share = NAN;
-        map[nc++] = i;
-    }
-    size_t r = 0;
-    ig_error err = {0};
-    row = (size_t)-1;
-    if (ig_bench_find(all, nc, q, &r, &err) == IG_OK) row = map[r];
-    else cli_error(env, "--place: %s", err.msg[0] ? err.msg : "not found");
-    free(all);
-    free(map);
-    return row;
-}
-
 /* score --grid: the outcome indicators of the place, calibrated on the
  * places of its class (ig_policy_grid_outcomes). */
 static int grid_outcomes(cli_env *env, ig_ctx *ctx, const pol_args *a,
@@ -517,7 +483,7 @@ static int grid_outcomes(cli_env *env, ig_ctx *ctx, const pol_args *a,
     if (!grid) goto done;
     ps = cli_placeset(env, ctx, &o, grid);
     if (!ps) goto done;
-    size_t row = find_place(env, ps, a->place);
+    size_t row = cli_find_place(env, ps, a->place, 0, 0);
     if (row == (size_t)-1) goto done;
     ig_policy_grid_opts go = {0};
     go.native_group = a->native;

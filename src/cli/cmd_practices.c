@@ -515,39 +515,6 @@ static int like_from_answers(cli_env *env, ig_ctx *ctx, const char *path,
     return 1;
 }
 
-/* The place of --place: its id, else its name (as `policy score`). */
-static size_t find_place(cli_env *env, const ig_placeset *ps, const char *q)
-{
-    size_t row = ig_placeset_find(ps, q);
-    if (row != (size_t)-1 && !ig_placeset_get(ps, row)->aggregate) return row;
-    size_t n = ig_placeset_count(ps), nc = 0;
-    ig_bench_place *all = cli_xmalloc((n + 1) * sizeof *all);
-    size_t *map = cli_xmalloc((n + 1) * sizeof *map);
-    for (size_t i = 0; i < n; i++) {
-        const ig_placeset_row *r = ig_placeset_get(ps, i);
-        if (r->aggregate) continue;
-        memset(&all[nc], 0, sizeof all[nc]);
-        all[nc].id = r->id;
-        all[nc].name = r->name;
-        all[nc].cls = r->cls;
-        all[nc].country = r->country;
-        all[nc].population = r->population;
-        all[nc].foreign_share = NAN;
-        all[nc].eu_share = NAN;
-        all[nc].density_km2 = NAN;
-        all[nc].movers_share = NAN;
-        map[nc++] = i;
-    }
-    size_t r = 0;
-    ig_error err = {0};
-    row = (size_t)-1;
-    if (ig_bench_find(all, nc, q, &r, &err) == IG_OK) row = map[r];
-    else cli_error(env, "--place: %s", err.msg[0] ? err.msg : "not found");
-    free(all);
-    free(map);
-    return row;
-}
-
 static int like_from_grid(cli_env *env, ig_ctx *ctx, const pr_args *a,
                           like_place *lp)
 {
@@ -574,7 +541,7 @@ static int like_from_grid(cli_env *env, ig_ctx *ctx, const pr_args *a,
     if (!grid) goto done;
     ps = cli_placeset(env, ctx, &o, grid);
     if (!ps) goto done;
-    size_t row = find_place(env, ps, a->place);
+    size_t row = cli_find_place(env, ps, a->place, 0, 0);
     if (row == (size_t)-1) goto done;
     const ig_placeset_row *r = ig_placeset_get(ps, row);
     size_t ng = ig_grid_ngroups(grid);

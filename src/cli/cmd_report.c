@@ -184,51 +184,6 @@ static char *command_line(int argc, char **argv)
     return s;
 }
 
-/* The place of --place: an id, else a name (urban centres first, as
- * `integrid benchmark` does). (size_t)-1 after reporting. */
-static size_t find_place(cli_env *env, const ig_placeset *ps, const char *q)
-{
-    size_t row = ig_placeset_find(ps, q);
-    if (row != (size_t)-1) return row;
-    size_t n = ig_placeset_count(ps), nall = 0, ncen = 0;
-    ig_bench_place *all = cli_xmalloc((n + 1) * sizeof *all);
-    ig_bench_place *cen = cli_xmalloc((n + 1) * sizeof *cen);
-    size_t *map = cli_xmalloc((n + 1) * sizeof *map);
-    size_t *cmap = cli_xmalloc((n + 1) * sizeof *cmap);
-    for (size_t i = 0; i < n; i++) {
-        const ig_placeset_row *r = ig_placeset_get(ps, i);
-        if (r->aggregate) continue;
-        ig_bench_place p;
-        memset(&p, 0, sizeof p);
-        p.id = r->id;
-        p.name = r->name;
-        p.cls = r->cls;
-        p.country = r->country;
-        p.population = r->population;
-        p.foreign_share = p.eu_share = p.density_km2 = p.movers_share = NAN;
-        if (r->cls && strcmp(r->cls, "urban_centre") == 0) {
-            cmap[ncen] = i;
-            cen[ncen++] = p;
-        }
-        map[nall] = i;
-        all[nall++] = p;
-    }
-    size_t r = 0;
-    ig_error err = {0};
-    row = (size_t)-1;
-    if (ncen && ig_bench_find(cen, ncen, q, &r, NULL) == IG_OK)
-        row = cmap[r];
-    else if (ig_bench_find(all, nall, q, &r, &err) == IG_OK)
-        row = map[r];
-    else
-        cli_error(env, "--place: %s", err.msg[0] ? err.msg : "not found");
-    free(all);
-    free(cen);
-    free(map);
-    free(cmap);
-    return row;
-}
-
 /* A framework: a built-in id, else a file. NULL after reporting. */
 static ig_policy_framework *load_framework(cli_env *env, ig_ctx *ctx,
                                            const char *spec)
@@ -377,7 +332,7 @@ int cli_cmd_report(int argc, char **argv)
     }
     ps = cli_placeset(&env, ctx, &o, grid);
     if (!ps) goto done;
-    size_t row = find_place(&env, ps, o.place);
+    size_t row = cli_find_place(&env, ps, o.place, 1, 1);
     if (row == (size_t)-1) goto done;
     if (a.policy &&
         !load_policy(&env, ctx, &a, &o, grid, ps, row, &as, &fw, &sc))

@@ -166,3 +166,48 @@ int cli_write_placeset(cli_env *env, const char *path, const ig_placeset *ps,
     }
     return cli_out_commit(env, &out);
 }
+
+size_t cli_find_place(cli_env *env, const ig_placeset *ps, const char *q,
+                      int centres_first, int any_id)
+{
+    size_t row = ig_placeset_find(ps, q);
+    if (row != (size_t)-1 && (any_id || !ig_placeset_get(ps, row)->aggregate))
+        return row;
+    size_t n = ig_placeset_count(ps), nall = 0, ncen = 0;
+    ig_bench_place *all = cli_xmalloc((n + 1) * sizeof *all);
+    ig_bench_place *cen = cli_xmalloc((n + 1) * sizeof *cen);
+    size_t *map = cli_xmalloc((n + 1) * sizeof *map);
+    size_t *cmap = cli_xmalloc((n + 1) * sizeof *cmap);
+    for (size_t i = 0; i < n; i++) {
+        const ig_placeset_row *r = ig_placeset_get(ps, i);
+        if (r->aggregate) continue;
+        ig_bench_place p;
+        memset(&p, 0, sizeof p);
+        p.id = r->id;
+        p.name = r->name;
+        p.cls = r->cls;
+        p.country = r->country;
+        p.population = r->population;
+        p.foreign_share = p.eu_share = p.density_km2 = p.movers_share = NAN;
+        if (centres_first && r->cls && strcmp(r->cls, "urban_centre") == 0) {
+            cmap[ncen] = i;
+            cen[ncen++] = p;
+        }
+        map[nall] = i;
+        all[nall++] = p;
+    }
+    size_t r = 0;
+    ig_error err = {0};
+    row = (size_t)-1;
+    if (ncen && ig_bench_find(cen, ncen, q, &r, NULL) == IG_OK)
+        row = cmap[r];
+    else if (ig_bench_find(all, nall, q, &r, &err) == IG_OK)
+        row = map[r];
+    else
+        cli_error(env, "--place: %s", err.msg[0] ? err.msg : "not found");
+    free(all);
+    free(cen);
+    free(map);
+    free(cmap);
+    return row;
+}
