@@ -367,28 +367,6 @@ static void test_places_job(void **state)
     stop(&fx);
 }
 
-/* Poll job @p id until it ends; returns its final JSON (caller frees). */
-static char *wait_job(const server_fx *fx, const char *id)
-{
-    char jurl[128];
-    snprintf(jurl, sizeof jurl, "/api/v1/jobs/%s", id);
-    for (int k = 0; k < 500; k++) {
-        resp r = get(fx, jurl);
-        assert_int_equal(r.status, 200);
-        if (!strstr(r.body, "\"state\":\"queued\"") &&
-            !strstr(r.body, "\"state\":\"running\"")) {
-            char *out = strdup(r.body);
-            resp_free(&r);
-            return out;
-        }
-        resp_free(&r);
-        struct timespec ts = {0, 20000000};
-        nanosleep(&ts, NULL);
-    }
-    fail_msg("job %s did not end", id);
-    return NULL;
-}
-
 static void test_async_import(void **state)
 {
     (void)state;
@@ -405,7 +383,7 @@ static void test_async_import(void **state)
     char job[64];
     assert_true(json_str(r.body, "id", job, sizeof job));
     resp_free(&r);
-    char *end = wait_job(&fx, job);
+    char *end = wait_job(&fx, job, 500);
     assert_non_null(strstr(end, "\"state\":\"done\""));
     char id[64];
     assert_true(json_str(strstr(end, "\"result\""), "dataset", id, sizeof id));
@@ -422,7 +400,7 @@ static void test_async_import(void **state)
     assert_int_equal(r.status, 202);
     assert_true(json_str(r.body, "id", job, sizeof job));
     resp_free(&r);
-    end = wait_job(&fx, job);
+    end = wait_job(&fx, job, 500);
     assert_non_null(strstr(end, "\"state\":\"failed\""));
     assert_non_null(strstr(end, "not a usable grid"));
     free(end);

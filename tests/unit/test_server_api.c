@@ -30,27 +30,6 @@ static char *upload_towns(server_fx *fx)
     return upload_fixture(fx, "cli/towns.csv", "by=CNTR_ID&name=towns");
 }
 
-static char *wait_job_end(const server_fx *fx, const char *id)
-{
-    char jurl[128];
-    snprintf(jurl, sizeof jurl, "/api/v1/jobs/%s", id);
-    for (int k = 0; k < 1000; k++) {
-        resp r = get(fx, jurl);
-        assert_int_equal(r.status, 200);
-        if (!strstr(r.body, "\"state\":\"queued\"") &&
-            !strstr(r.body, "\"state\":\"running\"")) {
-            char *out = strdup(r.body);
-            resp_free(&r);
-            return out;
-        }
-        resp_free(&r);
-        struct timespec ts = {0, 20000000};
-        nanosleep(&ts, NULL);
-    }
-    fail_msg("job %s did not end", id);
-    return NULL;
-}
-
 static void delineate(server_fx *fx, const char *id)
 {
     char url[256];
@@ -60,7 +39,7 @@ static void delineate(server_fx *fx, const char *id)
     char job[64];
     assert_true(json_str(r.body, "id", job, sizeof job));
     resp_free(&r);
-    char *end = wait_job_end(fx, job);
+    char *end = wait_job(fx, job, 1000);
     if (!strstr(end, "\"state\":\"done\"")) fail_msg("delineation: %s", end);
     free(end);
 }
@@ -806,7 +785,7 @@ static void test_upload_streamed(void **state)
     char job[64];
     assert_true(json_str(r.body, "id", job, sizeof job));
     resp_free(&r);
-    char *end = wait_job_end(&fx, job);
+    char *end = wait_job(&fx, job, 1000);
     assert_non_null(strstr(end, "\"state\":\"done\""));
     free(end);
     assert_int_equal(scratch_files(&fx), 0);

@@ -220,4 +220,27 @@ static char *upload_fixture(server_fx *fx, const char *name, const char *q)
     return id;
 }
 
+/* Poll job @p id every 20 ms, at most @p tries times, until it ends; its
+ * final JSON (caller frees). */
+static char *wait_job(const server_fx *fx, const char *id, int tries)
+{
+    char jurl[128];
+    snprintf(jurl, sizeof jurl, "/api/v1/jobs/%s", id);
+    for (int k = 0; k < tries; k++) {
+        resp r = get(fx, jurl);
+        assert_int_equal(r.status, 200);
+        if (!strstr(r.body, "\"state\":\"queued\"") &&
+            !strstr(r.body, "\"state\":\"running\"")) {
+            char *out = strdup(r.body);
+            resp_free(&r);
+            return out;
+        }
+        resp_free(&r);
+        struct timespec ts = {0, 20000000};
+        nanosleep(&ts, NULL);
+    }
+    fail_msg("job %s did not end", id);
+    return NULL;
+}
+
 #endif
