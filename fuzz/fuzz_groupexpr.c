@@ -2,7 +2,10 @@
  * ig_group_expr_check() on arbitrary bytes (cut at the first NUL).
  * Properties: no crash, UB or leak; a rejection is IG_ERR_PARSE with a
  * message and a column inside the expression (or 0); an accepted
- * expression is also accepted with blanks around it. */
+ * expression is also accepted with blanks around it. The same bytes also
+ * go to the other small option parser, the --noise model (ig_noise_parse):
+ * no crash; a rejection is IG_ERR_DOMAIN with a message; an accepted model
+ * is "none" or has a parameter in its documented range. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +47,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ig_group_expr_check(s, &err2) != IG_OK)
             fail("blanks around an accepted expression", s);
     }
+    ig_noise nz;
+    ig_error err3 = {0};
+    ig_status ns = ig_noise_parse(e, &nz, &err3);
+    if (ns != IG_OK && (ns != IG_ERR_DOMAIN || !err3.msg[0]))
+        fail("noise model rejected without IG_ERR_DOMAIN and a message", e);
+    if (ns == IG_OK &&
+        !(nz.kind == IG_NOISE_NONE ||
+          (nz.kind == IG_NOISE_ROUND && nz.param >= 2 && nz.param <= 1000000) ||
+          (nz.kind == IG_NOISE_PERTURB && nz.param >= 1 &&
+           nz.param <= 1000000)))
+        fail("noise model accepted outside its range", e);
     free(s);
     return 0;
 }
